@@ -1,0 +1,5 @@
+"""CRT project package: settings, URLs, the Celery app and the embedded-server bootstrap."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,78 @@
+"""Detection jobs (one per new memory; the outbox row the API writes) and their logs.
+
+``DetectionLog`` follows seed 000's ``contradiction_detection_log``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+def new_job_id() -> str:
+    """A fresh detection job id, ``detect_job_<32 hex>`` (seed 000's message format)."""
+    return f"detect_job_{uuid.uuid4().hex}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class DetectionJob(models.Model):
+    """A request to detect contradictions for one new memory.
+
+    Written in the same transaction as the memory; the Celery message carrying ``job_id`` is
+    published only after that transaction commits. Running a job twice is harmless: the log and
+    the ledger entries it writes are unique per job / per memory pair.
+    """
+
+    job_id = models.CharField(max_length=64, primary_key=True, default=new_job_id)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    memory = models.ForeignKey("memory.Memory", on_delete=models.PROTECT, related_name="detection_jobs")
+    thread_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"], name="detjob_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} ({self.status})"
+
+
+class DetectionLog(models.Model):
+    """Telemetry of one completed detection job (seed 000: ``contradiction_detection_log``).
+
+    ``potential_conflicts`` lists the memory ids checked; ``contradictions_found`` lists
+    ``{ledger_id, old_memory_id, slot, type, confidence, rule}`` dicts;
+    ``detection_latency_ms`` is the worker's processing time (embedding + retrieval + decision
+    + ledger write); ``end_to_end_ms`` is memory write → log write, queue wait included.
+    """
+
+    job = models.OneToOneField(DetectionJob, on_delete=models.PROTECT, to_field="job_id",
+                               db_column="job_id", related_name="log")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    memory = models.ForeignKey("memory.Memory", on_delete=models.PROTECT, related_name="detection_logs")
+    potential_conflicts = models.JSONField(default=list)
+    contradictions_found = models.JSONField(default=list)
+    detection_latency_ms = models.PositiveIntegerField()
+    end_to_end_ms = models.PositiveIntegerField(null=True, blank=True)
+    false_positive_score = models.FloatField(null=True, blank=True)
+    detector_version = models.CharField(max_length=32, default="")
+    worker = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-created_at"], name="detlog_created_desc")]
+
+    def __str__(self) -> str:
+        return f"log {self.job_id}: {len(self.contradictions_found)} found in {self.detection_latency_ms} ms"
