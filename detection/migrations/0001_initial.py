@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('memory', '0002_initial'),
+        ('memory', '0002_memory_fact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

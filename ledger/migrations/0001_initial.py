@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('detection', '0001_initial'),
-        ('memory', '0002_initial'),
+        ('memory', '0002_memory_fact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
