@@ -193,6 +193,10 @@ def postgres_url(database: str = DATABASE_NAME) -> str:
 
 
 def _start_postgres() -> None:
+    import warnings  # noqa: PLC0415
+
+    # pgserver imports platformdirs.user_runtime_path, which warns when XDG_RUNTIME_DIR is unset.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver  # noqa: PLC0415 - heavy import, only when a start is needed
 
     _pg_dir().parent.mkdir(parents=True, exist_ok=True)

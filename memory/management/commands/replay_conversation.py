@@ -50,6 +50,7 @@ class Command(BaseCommand):
         thread_id = options["thread_id"] or time.strftime("demo-%Y%m%d-%H%M%S")
         session = requests.Session()
         session.headers["Authorization"] = f"Token {token}"
+        self._warm_up_workers(session, base, thread_id, deadline)
 
         self.stdout.write(self.style.MIGRATE_HEADING(f"\nReplaying {len(turns)} turns into thread {thread_id}\n"))
         job_ids = []
@@ -114,8 +115,22 @@ class Command(BaseCommand):
                 return
         raise CommandError("no Celery worker answered a ping")
 
-    def _wait_for_jobs(self, job_ids: list[str], deadline: float) -> None:
-        with tqdm(total=len(job_ids), desc="detection jobs", unit="job") as bar:
+    def _warm_up_workers(self, session, base: str, thread_id: str, deadline: float) -> None:
+        """One message per worker process, in a side thread, so that the measured latencies of
+        the replay do not include each process's one-off model load (~7-10 s here)."""
+        stats = celery_app.control.inspect(timeout=2.0).stats() or {}
+        processes = sum(s.get("pool", {}).get("max-concurrency", 1) for s in stats.values()) or 1
+        self.stdout.write(f"Warming up {processes} worker process(es) (loading the embedding model)...")
+        job_ids = []
+        for number in range(processes):
+            response = session.post(f"{base}/api/chat/send", timeout=30,
+                                    json={"thread_id": f"{thread_id}-warmup", "message": f"Warm-up message {number}."})
+            response.raise_for_status()
+            job_ids.append(response.json()["metadata"]["detection_job_id"])
+        self._wait_for_jobs(job_ids, deadline, quiet=True)
+
+    def _wait_for_jobs(self, job_ids: list[str], deadline: float, quiet: bool = False) -> None:
+        with tqdm(total=len(job_ids), desc="detection jobs", unit="job", disable=quiet) as bar:
             done = 0
             while time.monotonic() < deadline:
                 now_done = DetectionJob.objects.filter(job_id__in=job_ids, status=JobStatus.DONE).count()
