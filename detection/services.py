@@ -115,14 +115,16 @@ def run_detection_job(*, job_id: str) -> DetectionLog:
             entry, created = ledger_services.record_contradiction(
                 owner=memory.owner, thread_id=memory.thread_id, memory_a=old, memory_b=memory,
                 slot=finding.slot, old_value=finding.old_value, new_value=finding.new_value,
-                contradiction_type=finding.contradiction_type, confidence=finding.confidence,
+                contradiction_type=finding.contradiction_type, severity=finding.severity,
+                confidence=finding.confidence,
                 drift=finding.drift, summary=finding.summary,
                 evidence=_finding_evidence(finding, old, memory), detection_job=job,
             )
             if created:
                 memory_services.apply_contradiction_trust(memory_id=old.memory_id, drift=finding.drift)
             found.append({"ledger_id": entry.ledger_id, "old_memory_id": old.memory_id, "slot": finding.slot,
-                          "type": finding.contradiction_type, "confidence": finding.confidence,
+                          "type": finding.contradiction_type, "severity": finding.severity,
+                          "confidence": finding.confidence,
                           "rule": finding.rule})
         latency_ms = int(round((time.perf_counter() - started) * 1000))
         end_to_end_ms = int(round((time.time() - memory.timestamp) * 1000))

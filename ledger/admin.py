@@ -8,8 +8,8 @@ class ContradictionEntryAdmin(admin.ModelAdmin):
     """The ledger, read-only: every detected contradiction with old → new values."""
 
     list_display = ["timestamp_display", "owner", "thread_id", "slot", "old_value", "new_value",
-                    "contradiction_type", "status", "confidence"]
-    list_filter = ["status", "contradiction_type", "slot"]
+                    "contradiction_type", "severity", "status", "confidence"]
+    list_filter = ["status", "contradiction_type", "severity", "slot"]
     search_fields = ["old_value", "new_value", "summary", "memory_a__text", "memory_b__text", "thread_id"]
     date_hierarchy = "created_at"
 

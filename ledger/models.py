@@ -28,6 +28,15 @@ class ContradictionType(models.TextChoices):
     REFINEMENT = "REFINEMENT", "Refinement (not a conflict)"
 
 
+class Severity(models.TextChoices):
+    """Seed 003's contradiction severity levels."""
+
+    LOW = "LOW", "Low"
+    MEDIUM = "MEDIUM", "Medium"
+    HIGH = "HIGH", "High"
+    CRITICAL = "CRITICAL", "Critical"
+
+
 class LedgerStatus(models.TextChoices):
     OPEN = "open", "Open"
     ASKED = "asked", "Asked"
@@ -54,6 +63,7 @@ class ContradictionEntry(models.Model):
     timestamp = models.FloatField(default=time.time, help_text="Unix seconds of detection")
     status = models.CharField(max_length=16, choices=LedgerStatus.choices, default=LedgerStatus.OPEN)
     contradiction_type = models.CharField(max_length=32, choices=ContradictionType.choices)
+    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.MEDIUM)
     drift_mean = models.FloatField(null=True, blank=True)
     drift_max = models.FloatField(null=True, blank=True)
     confidence = models.FloatField(default=0.0)

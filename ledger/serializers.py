@@ -23,6 +23,7 @@ def ledger_item(entry) -> dict:
         "timestamp": entry.timestamp,
         "status": entry.status,
         "contradiction_type": entry.contradiction_type,
+        "severity": entry.severity,
         "drift_mean": entry.drift_mean,
         "confidence_delta": round(entry.memory_a.confidence - entry.memory_b.confidence, 6),
         "confidence": entry.confidence,

@@ -172,7 +172,8 @@ def handle_chat_message(
         status = job.status
         if status == JobStatus.DONE:
             contradictions = [
-                {"ledger_id": e.ledger_id, "contradiction_type": e.contradiction_type, "slot": e.slot,
+                {"ledger_id": e.ledger_id, "contradiction_type": e.contradiction_type, "severity": e.severity,
+                 "slot": e.slot,
                  "old_value": e.old_value, "new_value": e.new_value, "old_memory_id": e.memory_a_id,
                  "summary": e.summary, "confidence": e.confidence}
                 for e in ledger_selectors.entries_for_job(job_id=job.job_id)

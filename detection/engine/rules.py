@@ -94,7 +94,8 @@ class Finding:
     ``confidence`` (0..1, baseline constants of this module); ``rule`` (``slot_value_change``,
     ``slot_denial``, ``preference_flip`` or ``statement_negation``); ``drift``
     (``1 - cosine(old, new)`` in [0, 2], 4 decimals, ``None`` without both embeddings);
-    ``summary`` (one readable sentence, e.g. ``"employer: Microsoft → Amazon"``).
+    ``summary`` (one readable sentence, e.g. ``"employer: Microsoft → Amazon"``);
+    ``severity`` (``"LOW"``, ``"MEDIUM"``, ``"HIGH"``, ``"CRITICAL"``, seed 003's levels).
     """
 
     old_memory_id: str
@@ -107,6 +108,7 @@ class Finding:
     rule: str
     drift: float | None
     summary: str
+    severity: str = "MEDIUM"
 
 
 @dataclass
