@@ -13,7 +13,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from detection.engine import DETECTOR_VERSION, ExtractedFact, Finding, Statement, detect
+from detection.engine import DETECTOR_VERSION, Finding, Statement, detect, extract_facts
 from detection.models import DetectionJob, DetectionLog, JobStatus
 from ledger import services as ledger_services
 from memory import selectors as memory_selectors
@@ -54,12 +54,14 @@ def publish_job(*, job_id: str) -> bool:
 
 
 def statement_from_memory(memory: Memory) -> Statement:
-    """Engine view of a stored memory (facts must be prefetched or will be queried)."""
-    facts = tuple(
-        ExtractedFact(slot=f.slot, value=f.value, normalized=f.normalized, negated=f.negated, span=f.span)
-        for f in memory.facts.all()
-    )
+    """Engine view of a stored memory.
+
+    Facts are re-extracted from the text with the running extractor (pure Python, sub-ms), so a
+    detector upgrade applies to old memories too; the stored ``Fact`` rows serve candidate
+    selection and answers.
+    """
     embedding = tuple(float(x) for x in memory.embedding) if memory.embedding is not None else None
+    facts = () if memory.is_question else tuple(extract_facts(memory.text))
     return Statement(memory_id=memory.memory_id, text=memory.text, timestamp=memory.timestamp,
                      facts=facts, embedding=embedding)
 

@@ -45,3 +45,15 @@ def unresolved_memory_ids(*, owner, thread_id: str) -> set[str]:
 def entries_for_job(*, job_id: str) -> list[ContradictionEntry]:
     """Entries written by one detection job."""
     return list(ContradictionEntry.objects.filter(detection_job_id=job_id).order_by("timestamp"))
+
+
+def status_counts(*, owner=None) -> dict[str, int]:
+    """Number of ledger entries per status (all owners when ``owner`` is None)."""
+    qs = ContradictionEntry.objects.all() if owner is None else ContradictionEntry.objects.filter(owner=owner)
+    return dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+
+
+def type_counts(*, owner=None) -> dict[str, int]:
+    """Number of ledger entries per contradiction type (all owners when ``owner`` is None)."""
+    qs = ContradictionEntry.objects.all() if owner is None else ContradictionEntry.objects.filter(owner=owner)
+    return dict(qs.values_list("contradiction_type").annotate(n=Count("pk")).values_list("contradiction_type", "n"))
