@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_celery_beat",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "memory",
     "ledger",
     "detection",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "crtproject.metrics.PrometheusMiddleware",  # first: times the whole stack (issue #5)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,6 +130,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "crtproject.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+#: OpenAPI schema at /api/schema/, docs page at /api/docs/ (Swagger UI served locally by the sidecar
+#: package: no CDN). Both need a login like the rest of the API.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CRT API",
+    "DESCRIPTION": "Contradiction-aware memory: chat, memories and the contradiction ledger.",
+    "VERSION": "1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 CRT_SINGLE_USER = env.str("CRT_SINGLE_USER", default="")
 #: Longest accepted chat message, in characters (issue #2; v0.9 had no limit).
@@ -152,10 +169,63 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Reliability of detection (issue #5; docs/RUNBOOK.md). Redis redelivers a message unacked for
+# visibility_timeout seconds (its worker died); it must exceed the hard time limit and the longest
+# retry countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CRT_BROKER_VISIBILITY_TIMEOUT_S", default=300),
+                                   "socket_connect_timeout": 2}
+CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower shows the tasks
+CELERY_TASK_SEND_SENT_EVENT = True
+#: async (publish to workers), sync (detect inside the request, the v0.9 design; benchmarks only),
+#: off (publish nothing: jobs stay pending; benchmarks, maintenance). See detection/services.py.
+CRT_DETECTION_MODE = env.str("CRT_DETECTION_MODE", default="async")
+CRT_DETECTION_MAX_RETRIES = env.int("CRT_DETECTION_MAX_RETRIES", default=5)
+CRT_DETECTION_RETRY_BACKOFF_S = env.float("CRT_DETECTION_RETRY_BACKOFF_S", default=1.0)
+CRT_DETECTION_RETRY_BACKOFF_MAX_S = env.float("CRT_DETECTION_RETRY_BACKOFF_MAX_S", default=60.0)
+CRT_DETECTION_SOFT_TIME_LIMIT_S = env.int("CRT_DETECTION_SOFT_TIME_LIMIT_S", default=60)
+CRT_DETECTION_TIME_LIMIT_S = env.int("CRT_DETECTION_TIME_LIMIT_S", default=120)
+CRT_OUTBOX_REPUBLISH_AFTER_S = env.float("CRT_OUTBOX_REPUBLISH_AFTER_S", default=30.0)
+CRT_OUTBOX_LOST_AFTER_S = env.float("CRT_OUTBOX_LOST_AFTER_S", default=600.0)
+CRT_OUTBOX_SWEEP_S = env.float("CRT_OUTBOX_SWEEP_S", default=10.0)
+CRT_STALE_RUNNING_S = env.float("CRT_STALE_RUNNING_S", default=CRT_DETECTION_TIME_LIMIT_S + 60.0)
+CRT_PUBLISH_BACKOFF_S = env.float("CRT_PUBLISH_BACKOFF_S", default=5.0)
+CRT_METRICS_TOKEN = env.str("CRT_METRICS_TOKEN", default="")
+#: torch intra-op threads per worker pool process: 1 avoids oversubscribing the cores that the pool
+#: processes already fill (measured: 10.6 vs 3.8 jobs/s with 2 pool processes; docs/BENCHMARKS.md).
+CRT_TORCH_THREADS = env.int("CRT_TORCH_THREADS", default=1)
+#: Memories embedded per batch by a detection job: its own plus those of the next pending jobs
+#: (detection.services._embed_with_queued; 1 turns batching off). Baseline choice; BENCHMARKS.md.
+CRT_EMBED_AHEAD = env.int("CRT_EMBED_AHEAD", default=16)
+CELERY_BEAT_SCHEDULE = {
+    "detection-outbox-sweep": {"task": "detection.republish_stale_jobs", "schedule": CRT_OUTBOX_SWEEP_S},
+}
 
 # --------------------------------------------------------------------------- embeddings
 #: Batch size for sentence-transformers encode (NOTES.md: ~475 sentences/s at 64 on 2 cores).
 CRT_EMBEDDING_BATCH_SIZE = env.int("CRT_EMBEDDING_BATCH_SIZE", default=64)
+
+# --------------------------------------------------------------------------- learning (issue #7, docs/LEARNING.md)
+#: Interaction log: async (Celery task, off the request), sync (in the request; tests/benchmarks), off.
+CRT_LEARNING_LOG_MODE = env.str("CRT_LEARNING_LOG_MODE", default="async")
+#: Tail-based sampling (seed 004): share of normal requests kept (dev 1.0; production 0.01–0.05);
+#: errors, slow (>= CRT_INTERACTION_SLOW_MS), contradiction and learned-model turns are always kept.
+CRT_INTERACTION_SAMPLE_RATE = env.float("CRT_INTERACTION_SAMPLE_RATE", default=1.0)
+CRT_INTERACTION_SLOW_MS = env.float("CRT_INTERACTION_SLOW_MS", default=100.0)
+#: Salt of the PII placeholders' hashes; empty = derived from SECRET_KEY.
+CRT_PII_SALT = env.str("CRT_PII_SALT", default="")
+#: A/B: share of users served by the learned models (seed 001: 10 %); changing the salt reshuffles.
+CRT_AB_LEARNED_SHARE = env.float("CRT_AB_LEARNED_SHARE", default=0.10)
+CRT_AB_SALT = env.str("CRT_AB_SALT", default="crt-ab-1")
+#: Seconds between a process's checks for newly activated model versions (hot reload).
+CRT_MODEL_RELOAD_TTL_S = env.float("CRT_MODEL_RELOAD_TTL_S", default=5.0)
+#: Let web processes load MiniLM (in a background thread) for the learned slot classifier.
+CRT_LEARNING_QUERY_EMBEDDINGS = env.bool("CRT_LEARNING_QUERY_EMBEDDINGS", default=True)
+#: A query embedding slower than this pauses the learned slot classifier in that process for 60 s.
+CRT_QUERY_EMBEDDING_BUDGET_MS = env.float("CRT_QUERY_EMBEDDING_BUDGET_MS", default=50.0)
+#: Who gets auto-updates from the resolution policy: learned (the learned arm), all, off.
+CRT_POLICY_AUTO_APPLY = env.str("CRT_POLICY_AUTO_APPLY", default="learned")
+CRT_TRAINING_SOFT_TIME_LIMIT_S = env.int("CRT_TRAINING_SOFT_TIME_LIMIT_S", default=900)
+CRT_TRAINING_TIME_LIMIT_S = env.int("CRT_TRAINING_TIME_LIMIT_S", default=960)
 
 # --------------------------------------------------------------------------- logging
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

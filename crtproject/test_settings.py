@@ -1,12 +1,19 @@
-"""Settings for the test suite: the real settings, with an isolated Celery queue.
+"""Settings for the test suite: the real settings, with a test database and queue of its own.
 
-Tests run on the same embedded PostgreSQL and Redis as the stack (Django creates ``test_crt``);
-the queue name keeps test jobs away from a worker of a running demo stack, and vice versa.
+Tests run on the same embedded PostgreSQL and Redis as the stack. Each pytest run gets its own
+test database (``test_crt_<pid>``) and Celery queue (``crt-test-<pid>``), so a running demo
+stack and several concurrent test runs never consume each other's jobs or drop each other's
+database. Worker processes started by the tests inherit the run's names through
+``CRT_TEST_RUN_ID``.
 """
+
+import os
 
 from crtproject.settings import *  # noqa: F403
 
-CELERY_TASK_DEFAULT_QUEUE = "crt-test"
+TEST_RUN_ID = os.environ.setdefault("CRT_TEST_RUN_ID", str(os.getpid()))
+CELERY_TASK_DEFAULT_QUEUE = f"crt-test-{TEST_RUN_ID}"
+DATABASES["default"]["TEST"] = {"NAME": f"test_crt_{TEST_RUN_ID}"}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {  # no collectstatic needed for tests
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

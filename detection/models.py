@@ -1,6 +1,17 @@
 """Detection jobs (one per new memory; the outbox row the API writes) and their logs.
 
 ``DetectionLog`` follows seed 000's ``contradiction_detection_log``.
+
+Job life cycle (docs/PIPELINE.md, docs/RUNBOOK.md)::
+
+    pending --publish--> (queue) --claim--> running --> done
+                                              |  transient error (DB/broker), retries left
+                                              +--> failed --retry with backoff--> running ...
+                                              |  bad data, or retries exhausted
+                                              +--> dead   (dead letter; ``requeue_dead_jobs``)
+
+``pending`` jobs are the transactional outbox: a beat task re-publishes those still pending
+after ``CRT_OUTBOX_REPUBLISH_AFTER_S`` (30 s), so a broker outage loses nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +28,17 @@ def new_job_id() -> str:
 
 
 class JobStatus(models.TextChoices):
+    """States of a detection job; see the life cycle in the module docstring."""
+
     PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    FAILED = "failed", "Failed (retry scheduled)"
+    DEAD = "dead", "Dead (gave up; requeue to retry)"
+
+
+#: Statuses of jobs that still have to run (the outbox sweeper and the metrics look at these).
+UNFINISHED_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.FAILED)
 
 
 class DetectionJob(models.Model):
@@ -29,6 +47,13 @@ class DetectionJob(models.Model):
     Written in the same transaction as the memory; the Celery message carrying ``job_id`` is
     published only after that transaction commits. Running a job twice is harmless: the log and
     the ledger entries it writes are unique per job / per memory pair.
+
+    ``memory_ts`` copies the memory's timestamp (Unix seconds), the order that defines "earlier"
+    in a thread. ``late_commit`` is set when the memory was committed after a *later* memory of
+    the same thread had already been processed: its job then re-checks those later memories so
+    that no pair is missed (``detection.services.create_detection_job``). ``attempts`` counts
+    claims by a worker, ``publish_count`` messages sent for the job (first publish included),
+    ``claimed_by`` is ``host:pid`` of the worker process that claimed it last.
     """
 
     job_id = models.CharField(max_length=64, primary_key=True, default=new_job_id)
@@ -41,9 +66,17 @@ class DetectionJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    memory_ts = models.FloatField(null=True, blank=True, help_text="the memory's timestamp, Unix seconds")
+    late_commit = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    publish_count = models.PositiveIntegerField(default=0)
+    claimed_by = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"], name="detjob_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="detjob_status_created"),
+            models.Index(fields=["owner", "thread_id", "memory_ts"], name="detjob_owner_thread_ts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.job_id} ({self.status})"

@@ -1,12 +1,25 @@
-"""Celery tasks of the detection app: thin wrappers around detection.services."""
+"""Celery tasks of the detection app: thin wrappers around detection.services.
+
+Retry policy (issue #5): transient errors (database or broker unreachable, deadlocks, the soft
+time limit) are retried up to ``CRT_DETECTION_MAX_RETRIES`` times with exponential backoff and
+full jitter (:func:`detection.services.retry_delay_s`); anything else is bad data and goes dead at
+once, as do jobs whose retries are used up. Both end as dead letters in the admin, re-run with
+``manage.py requeue_dead_jobs``. Messages are acknowledged late and rejected back to the queue
+when the worker process dies (settings: ``CELERY_TASK_ACKS_LATE``,
+``CELERY_TASK_REJECT_ON_WORKER_LOST``); running a job twice is harmless.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+import traceback
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from celery.signals import worker_process_init, worker_process_shutdown
+from django.conf import settings
 
+from crtproject import metrics
 from detection import services
 from detection.models import DetectionJob
 
@@ -17,27 +30,70 @@ logger = logging.getLogger(__name__)
     bind=True,
     name="detection.detect_contradictions",
     acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=5,
+    max_retries=settings.CRT_DETECTION_MAX_RETRIES,
+    soft_time_limit=settings.CRT_DETECTION_SOFT_TIME_LIMIT_S,
+    time_limit=settings.CRT_DETECTION_TIME_LIMIT_S,
 )
 def detect_contradictions(self, job_id: str) -> dict:
-    """Run detection job ``job_id``; database connection errors are retried with backoff.
+    """Run detection job ``job_id``.
 
-    Returns ``{"job_id", "contradictions": n, "latency_ms"}``. An unknown job id is logged and
-    dropped (bad data is not retried).
+    Returns ``{"job_id", "contradictions": n, "latency_ms"}``, or ``{"job_id", "error"}`` for an
+    unknown or dead job (the message is dropped). Re-raises after marking the job dead so the
+    task shows as failed in Flower; raises ``celery.exceptions.Retry`` to schedule a retry.
     """
+    received = time.time()
     try:
         log = services.run_detection_job(job_id=job_id)
     except DetectionJob.DoesNotExist:
         logger.error("detection job %s does not exist; dropping the message", job_id)
         return {"job_id": job_id, "error": "unknown job"}
-    except (OperationalError, InterfaceError):
+    except services.DeadJobError as exc:
+        logger.warning("%s; dropping the message (requeue_dead_jobs re-runs it)", exc)
+        return {"job_id": job_id, "error": "dead job"}
+    except services.TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            logger.error("detection job %s: %r after %d retries; marking it dead", job_id, exc, self.request.retries)
+            services.record_failure(job_id=job_id, error=_describe(exc), dead=True, reason="retries_exhausted")
+            raise
+        delay = services.retry_delay_s(self.request.retries)
+        logger.warning("detection job %s: %r; retry %d/%d in %.1fs", job_id, exc, self.request.retries + 1,
+                       self.max_retries, delay)
+        services.record_failure(job_id=job_id, error=_describe(exc), dead=False)
+        raise self.retry(exc=exc, countdown=delay)
+    except Exception as exc:  # bad data: retrying cannot help
+        logger.exception("detection job %s failed on bad data; marking it dead", job_id)
+        services.record_failure(job_id=job_id, error=_describe(exc), dead=True, reason="error")
         raise
-    except Exception as exc:
-        services.mark_failed(job_id=job_id, error=repr(exc))
-        raise
+    if log.created_at.timestamp() < received:
+        metrics.JOBS_DUPLICATE.inc()  # redelivered after it was done: nothing was written
+    else:
+        services.observe_job(log)
     return {"job_id": job_id, "contradictions": len(log.contradictions_found),
             "latency_ms": log.detection_latency_ms}
+
+
+@shared_task(name="detection.republish_stale_jobs", ignore_result=True)
+def republish_stale_jobs() -> dict:
+    """Outbox sweep (celery beat, every ``CRT_OUTBOX_SWEEP_S``): see detection.services."""
+    return services.republish_stale_jobs()
+
+
+def _describe(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+@worker_process_shutdown.connect(weak=False)
+def _mark_metrics_process_dead(pid=None, **_kwargs) -> None:
+    """Drop a finished pool process's live-gauge files (prometheus-client multiprocess bookkeeping)."""
+    from prometheus_client import multiprocess  # noqa: PLC0415
+
+    multiprocess.mark_process_dead(pid or 0, metrics.MULTIPROC_DIR)
+
+
+@worker_process_init.connect(weak=False)
+def _limit_torch_threads(**_kwargs) -> None:
+    """One torch thread per pool process by default (``CRT_TORCH_THREADS``): the pool already runs one
+    process per core, and torch's own thread pool on top oversubscribes them (BENCHMARKS.md)."""
+    import torch  # noqa: PLC0415
+
+    torch.set_num_threads(max(1, settings.CRT_TORCH_THREADS))

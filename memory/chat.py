@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -16,6 +17,7 @@ from detection import services as detection_services
 from detection.engine import MULTI_VALUED_SLOTS, question_slots
 from detection.models import JobStatus
 from ledger import selectors as ledger_selectors
+from learning import serving as learning_hooks
 from memory import selectors, services
 from memory.models import Memory
 
@@ -50,6 +52,7 @@ class ChatResult:
     unresolved_total: int = 0
     unresolved_hard: int = 0
     reintroduced_ids: set[str] = field(default_factory=set)
+    learning: Any = None  # learning.serving.Turn: A/B arm, model predictions, questions back (issue #7)
 
     def as_v09_response(self) -> dict:
         """The v0.9 ``/api/chat/send`` response body plus ``metadata.detection_*`` keys."""
@@ -81,8 +84,9 @@ class ChatResult:
                 "retrieved_memories": retrieved,
                 "prompt_memories": [m["memory_id"] for m in retrieved],
                 "reintroduced_claims_count": sum(1 for m in retrieved if m["reintroduced_claim"]),
-                "learned_suggestions": [],
-                "heuristic_suggestions": [],
+                "learned_suggestions": self.learning.learned_suggestions if self.learning else [],
+                "heuristic_suggestions": self.learning.heuristic_suggestions if self.learning else [],
+                **(self.learning.metadata() if self.learning else {}),
             },
         }
 
@@ -101,18 +105,29 @@ def _current_values(facts) -> dict[str, list]:
     return current
 
 
-def _answer_question(result: ChatResult, *, owner, text: str) -> None:
+def _answer_question(result: ChatResult, *, owner, text: str, turn=None) -> None:
     memory = result.memory
-    slots = question_slots(text)
+    slots = turn.question_slots(text) if turn else question_slots(text)
     if slots:
-        current = _current_values(selectors.thread_facts(owner=owner, thread_id=memory.thread_id, slots=slots,
-                                                         before=memory.timestamp))
+        thread_facts = selectors.thread_facts(owner=owner, thread_id=memory.thread_id, slots=slots,
+                                              before=memory.timestamp)
+        current = _current_values(thread_facts)
         sentences, used = [], []
         for slot in slots:
             facts = current.get(slot) or []
             if facts:
                 sentences.append(SLOT_ANSWERS.get(slot, slot + ": {}.").format(", ".join(f.value for f in facts)))
                 used.extend(f.memory for f in facts)
+        if turn:  # learning hooks (issue #7): relevant facts of the user's other threads, "still true?"
+            turn.note_injected([f for slot in slots for f in current.get(slot) or []])
+            for slot, facts in turn.cross_thread_facts(slots=[s for s in slots if not current.get(s)], question=text,
+                                                       current_values=_current_values):
+                sentences.append("From another conversation: " + SLOT_ANSWERS.get(slot, slot + ": {}.").format(
+                    ", ".join(f.value for f in facts)))
+                used.extend(f.memory for f in facts)
+            staleness_question = turn.staleness_prompt(facts=thread_facts, current=current, slots=slots)
+            if sentences and staleness_question:
+                sentences.append(staleness_question)
         if sentences:
             for entry in ledger_selectors.unresolved_for_slots(owner=owner, thread_id=memory.thread_id, slots=slots):
                 sentences.append(f"Note: you also told me {entry.old_value or entry.memory_a.text!r} earlier "
@@ -160,7 +175,21 @@ def handle_chat_message(
 
     ``wait_ms`` (0–5000, validated by the caller) waits for this message's own detection job.
     Raises ``django.db.DatabaseError`` if storage fails (nothing is kept then).
+    The learning track (``learning.serving``) records the turn after commit, off the request.
     """
+    turn = learning_hooks.start_turn(owner=owner, thread_id=thread_id, message=message)
+    try:
+        result = _handle(owner=owner, thread_id=thread_id, message=message, user_marked_important=user_marked_important,
+                         mode=mode, session_id=session_id, wait_ms=wait_ms, turn=turn)
+    except Exception as exc:
+        turn.fail(exc)
+        raise
+    turn.finish(result)
+    return result
+
+
+def _handle(*, owner, thread_id: str, message: str, user_marked_important: bool, mode: str | None,
+            session_id: str | None, wait_ms: int, turn) -> ChatResult:
     with transaction.atomic():
         memory = services.store_memory(owner=owner, thread_id=thread_id, text=message,
                                        session_id=session_id or "", user_marked_important=user_marked_important)
@@ -177,14 +206,19 @@ def handle_chat_message(
                  "old_value": e.old_value, "new_value": e.new_value, "old_memory_id": e.memory_a_id,
                  "summary": e.summary, "confidence": e.confidence}
                 for e in ledger_selectors.entries_for_job(job_id=job.job_id)
+                if e.contradiction_type != "REFINEMENT"  # recorded non-conflicts are not disclosed
             ]
     result = ChatResult(memory=memory, job_id=job.job_id, detection_status=status, answer="",
                         response_type="speech", gate_reason="", session_id=session_id or f"sess_{uuid.uuid4().hex[:16]}",
                         mode=mode, contradictions=contradictions)
+    result.learning = turn
     if memory.is_question:
-        _answer_question(result, owner=owner, text=message)
+        _answer_question(result, owner=owner, text=message, turn=turn)
     else:
         _answer_statement(result)
+        confirmation = turn.confirm_extractions(text=message, memory_id=memory.memory_id)
+        if confirmation:
+            result.answer = f"{result.answer} {confirmation}"
     result.unresolved_total, result.unresolved_hard = ledger_selectors.unresolved_counts(owner=owner, thread_id=thread_id)
     result.reintroduced_ids = ledger_selectors.unresolved_memory_ids(owner=owner, thread_id=thread_id) \
         if result.retrieved else set()

@@ -89,3 +89,105 @@ def apply_contradiction_trust(*, memory_id: str, drift: float | None) -> float:
         memory.trust = round(memory.trust * (1 - CONTRADICTED_TRUST_RATE * drift), 6)
         memory.save(update_fields=["trust", "updated_at"])
     return memory.trust
+
+
+#: v0.9 trust update when a memory is confirmed: τ ← τ + 0.1·(1 − drift) (CRT v0.9 docs, NOTES.md).
+ALIGNED_TRUST_RATE = 0.1
+
+
+def update_trust(*, memory_id: str, rule: str, drift: float | None = None, delta: float | None = None) -> tuple[float, float]:
+    """Change one memory's trust by a named rule; returns (trust before, trust after), both in [0, 1].
+
+    ``rule`` is ``"aligned"`` (τ ← τ + 0.1·(1 − drift), the user confirmed it), ``"contradicted"``
+    (τ ← τ·(1 − 0.15·drift)) — both from CRT v0.9's docs, ``drift`` clipped to [0, 1] and a missing
+    drift counting as 1 — or ``"shift"`` (τ ← τ + ``delta``, used to undo an earlier change).
+    The result is clipped to [0, 1]. Raises ``Memory.DoesNotExist`` for an unknown id and
+    ``ValueError`` for an unknown rule.
+    """
+    clipped = 1.0 if drift is None else min(max(drift, 0.0), 1.0)
+    with transaction.atomic():
+        memory = Memory.objects.select_for_update().get(memory_id=memory_id)
+        before = memory.trust
+        if rule == "aligned":
+            after = before + ALIGNED_TRUST_RATE * (1 - clipped)
+        elif rule == "contradicted":
+            after = before * (1 - CONTRADICTED_TRUST_RATE * clipped)
+        elif rule == "shift":
+            after = before + float(delta or 0.0)
+        else:
+            raise ValueError(f"unknown trust rule {rule!r}")
+        memory.trust = round(min(max(after, 0.0), 1.0), 6)
+        memory.save(update_fields=["trust", "updated_at"])
+    return before, memory.trust
+
+
+# --------------------------------------------------------------------------- CRT v0.9 import (issue 6)
+#: PostgreSQL binary COPY type of each Django field type the import writes.
+_COPY_TYPES = {"CharField": "varchar", "TextField": "text", "FloatField": "float8", "BooleanField": "bool",
+               "DateTimeField": "timestamptz", "BigIntegerField": "int8", "IntegerField": "int4",
+               "AutoField": "int4", "BigAutoField": "int8", "VectorField": "vector"}
+
+
+def _copy_type(field) -> str:
+    if field.is_relation:
+        field = field.target_field
+    return _COPY_TYPES[field.get_internal_type()]
+
+
+def _copy_rows(cursor, model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Binary ``COPY`` of ``rows`` (tuples in ``columns`` order) into ``model``'s table."""
+    fields = [model._meta.get_field(name) for name in columns]
+    types = [_copy_type(field) for field in fields]
+    names = ", ".join(f'"{field.column}"' for field in fields)
+    with cursor.copy(f'COPY "{model._meta.db_table}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+def import_memories(*, owner, records, run_id: str) -> int:
+    """Store memories imported from CRT v0.9 with their facts and provenance, in the caller's transaction.
+
+    ``records`` are :class:`memory.v09import.mapping.MemoryRecord` whose ``vector`` is set (the
+    importer re-embeds the invalid ones first). Each memory keeps its v0.9 id, text, timestamp,
+    confidence and trust; ``source`` is ``import``; ``created_at`` is its v0.9 time. Facts are
+    extracted exactly as :func:`store_memory` does (none for questions), so imported memories
+    take part in detection like native ones. One :class:`~memory.models.ImportedMemory` row per
+    memory records the run and the v0.9 columns Memory has no place for. Written with binary
+    ``COPY``: for 384-d vectors many times faster than ``bulk_create`` (``bench/import.py
+    --insert-methods``, figures in docs/BENCHMARKS.md).
+    Returns the number of memories written. Raises ``django.db.IntegrityError`` if an id exists.
+    """
+    from django.db import connection
+    from django.utils import timezone
+    from pgvector.psycopg.vector import register_vector_info
+    from psycopg.types import TypeInfo
+
+    from memory.models import ImportedMemory
+    from memory.v09import.canonical import canonical_json
+
+    records = list(records)
+    if not records:
+        return 0
+    now = timezone.now()
+    raw = connection.connection
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        register_vector_info(cursor, TypeInfo.fetch(raw, "vector"))  # binary vectors on this cursor only
+        _copy_rows(cursor, Memory,
+                   ["memory_id", "owner", "thread_id", "session_id", "text", "embedding", "timestamp", "confidence",
+                    "trust", "source", "sse_mode", "user_marked_important", "is_question", "created_at", "updated_at"],
+                   ((r.memory_id, owner.pk, r.thread_id, "", r.text, r.vector, r.timestamp, r.confidence, r.trust,
+                     MemorySource.IMPORT, r.sse_mode, False, r.is_question, r.created_at, now) for r in records))
+        facts = []
+        for r in records:
+            if r.is_question:
+                continue
+            for fact in extract_facts(r.text):
+                facts.append((r.memory_id, owner.pk, r.thread_id, fact.slot, fact.value[:255], fact.normalized[:255],
+                              fact.negated, fact.span[:500], EXTRACTOR_VERSION))
+        _copy_rows(cursor, Fact, ["memory", "owner", "thread_id", "slot", "value", "normalized", "negated", "span",
+                                  "extractor_version"], facts)
+        _copy_rows(cursor, ImportedMemory, ["memory", "run", "vector_status", "v09_row", "imported_at"],
+                   ((r.memory_id, run_id, r.vector_status, canonical_json(r.v09_row), now) for r in records))
+    return len(records)

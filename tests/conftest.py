@@ -14,6 +14,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Prometheus files of the test session (and of the worker processes it starts, which inherit the
+# environment) go to a private directory, never into a running stack's var/prometheus.
+if "crtproject.metrics" not in sys.modules:
+    import atexit
+    import shutil
+    import tempfile
+
+    _METRICS_DIR = tempfile.mkdtemp(prefix="crt-test-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _METRICS_DIR
+    atexit.register(shutil.rmtree, _METRICS_DIR, True)
+
 
 @pytest.fixture
 def user(django_user_model):

@@ -1,4 +1,4 @@
-"""Unit tests for the baseline contradiction decision (pure Python, no database)."""
+"""Unit tests for the contradiction decision's core behaviour (pure Python, no database)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def only(findings: list[Finding]) -> Finding:
 
 
 def test_detector_version():
-    assert DETECTOR_VERSION == "baseline-1"
+    assert DETECTOR_VERSION == "rules-2"
 
 
 def test_employer_change_is_conflict():
@@ -116,8 +116,9 @@ def test_name_change_is_flagged():
     assert (finding.slot, finding.old_value, finding.new_value) == ("name", "Sarah", "Jane")
 
 
-def test_full_name_extending_first_name_is_not_flagged():
-    assert run("My name is Sarah", "My name is Sarah Chen") == []
+def test_full_name_extending_first_name_is_recorded_as_refinement_not_contradiction():
+    finding = only(run("My name is Sarah", "My name is Sarah Chen"))
+    assert (finding.contradiction_type, finding.is_contradiction, finding.severity) == ("REFINEMENT", False, "LOW")
 
 
 def test_spouse_change_is_flagged():

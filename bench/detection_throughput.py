@@ -1,0 +1,128 @@
+"""Benchmark: detection jobs per second sustained by the Celery worker pool (issue #5; seed 000: > 100/s).
+
+On a private stack (``--var-dir``, default ``/tmp/crt-bench``): writes ``--jobs`` memories with their
+pending jobs (many threads, interleaved, as many users would), starts a worker with the given
+concurrency, torch threads and embedding batch (``CRT_EMBED_AHEAD``), warms it up, publishes every job
+at once and measures the time until the last one is done. One configuration per ``--configs`` item,
+``CONCURRENCYxTORCH_THREADSxEMBED_AHEAD``, each on fresh jobs, in the same run (so their ratios are
+meaningful on a shared machine).
+
+Usage::
+
+    .venv/bin/python bench/detection_throughput.py [--jobs 2000] [--threads 200] [--configs 2x1x16,2x1x1,2x2x1]
+
+Prints one summary line per configuration and a final line; exits 1 if a run failed (a job not done
+within ``--timeout`` seconds, or a worker that did not start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stack  # noqa: E402 - sets the environment before Django is imported
+
+# Parsed before Django so --var-dir reaches the settings.
+parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+parser.add_argument("--jobs", type=int, default=2000, help="jobs per configuration (default 2000)")
+parser.add_argument("--threads", type=int, default=200, help="threads (conversations) they are spread over")
+parser.add_argument("--configs", default="2x1x16,2x1x1,2x2x1",
+                    help="comma-separated CONCURRENCYxTORCH_THREADSxEMBED_AHEAD worker configurations "
+                         "(default 2x1x16,2x1x1,2x2x1)")
+parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per configuration")
+parser.add_argument("--var-dir", default="/tmp/crt-bench", help="private embedded servers (default /tmp/crt-bench)")
+parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
+args = parser.parse_args()
+ENV = stack.configure(args.var_dir)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+from workload import Conversation  # noqa: E402
+
+from detection import services  # noqa: E402
+from detection.models import DetectionJob, DetectionLog, JobStatus  # noqa: E402
+from memory.services import store_memory  # noqa: E402
+
+
+def write_jobs(user, n: int, threads: int, tag: str) -> list[str]:
+    """``n`` memories + pending jobs (not published), round-robin over ``threads`` conversations."""
+    conversations = [Conversation(seed=hash((tag, i)) & 0xFFFF) for i in range(threads)]
+    ids = []
+    for i in tqdm(range(n), desc=f"writing {tag}", unit="msg", disable=None):
+        conversation = conversations[i % threads]
+        text = conversation.question() if i % 5 == 4 else conversation.statement()
+        with transaction.atomic():
+            memory = store_memory(owner=user, thread_id=f"{tag}-{i % threads}", text=text)
+            ids.append(services.create_detection_job(memory=memory).job_id)
+    return ids
+
+
+def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
+    """Publish the jobs, wait until all are done; (seconds from first publish to last done, published)."""
+    started = time.time()
+    published = sum(services.publish_job(job_id=job_id) for job_id in job_ids)
+    stack.wait_for(lambda: DetectionJob.objects.filter(job_id__in=job_ids, status=JobStatus.DONE).count()
+                   == len(job_ids), timeout, f"{len(job_ids)} jobs done", poll=0.25)
+    last = max(DetectionJob.objects.filter(job_id__in=job_ids).values_list("finished_at", flat=True))
+    return last.timestamp() - started, published
+
+
+def run_config(user, concurrency: int, torch_threads: int, ahead: int, log_dir: Path) -> dict:
+    tag = f"tp{concurrency}x{torch_threads}x{ahead}-{int(time.time())}"
+    warm = write_jobs(user, 4 * concurrency, concurrency, tag + "-warm")
+    job_ids = write_jobs(user, args.jobs, args.threads, tag)
+    worker = stack.start_worker({**ENV, "CRT_EMBED_AHEAD": str(ahead)}, log_dir, f"bench-{concurrency}x{torch_threads}x{ahead}",
+                                concurrency, torch_threads)
+    try:
+        drain(warm, 180)  # model loaded in every pool process
+        load_before = stack.machine()
+        seconds, published = drain(job_ids, args.timeout)
+    finally:
+        worker.stop()
+    worker_ms = list(DetectionLog.objects.filter(job_id__in=job_ids).values_list("detection_latency_ms", flat=True))
+    return {
+        "concurrency": concurrency, "torch_threads": torch_threads, "embed_ahead": ahead, "jobs": len(job_ids), "published": published,
+        "seconds": round(seconds, 2), "jobs_per_s": round(len(job_ids) / seconds, 1),
+        "worker_ms_p50": round(stack.percentile(worker_ms, 0.5), 1),
+        "worker_ms_p95": round(stack.percentile(worker_ms, 0.95), 1), "machine_before": load_before,
+    }
+
+
+def main() -> int:
+    call_command("migrate", "--no-input", verbosity=0)
+    user, _ = get_user_model().objects.get_or_create(username="bench-throughput")
+    log_dir = Path(args.var_dir) / "log"
+    results = []
+    print(f"machine: {stack.machine()}")
+    try:
+        for item in args.configs.split(","):
+            concurrency, torch_threads, ahead = (int(x) for x in (item.lower() + "x16").split("x")[:3])
+            result = run_config(user, concurrency, torch_threads, ahead, log_dir)
+            results.append(result)
+            print(f"concurrency {concurrency}, torch threads {torch_threads}, embed batch {ahead}: {result['jobs']} jobs in "
+                  f"{result['seconds']} s = {result['jobs_per_s']} jobs/s; worker time per job p50 "
+                  f"{result['worker_ms_p50']} ms, p95 {result['worker_ms_p95']} ms", flush=True)
+    except (TimeoutError, RuntimeError) as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        args.json.write_text(json.dumps({"machine": stack.machine(), "results": results}, indent=2))
+    best = max(results, key=lambda r: r["jobs_per_s"])
+    print(f"SUMMARY detection throughput: best {best['jobs_per_s']} jobs/s "
+          f"(concurrency {best['concurrency']}, torch threads {best['torch_threads']}, embed batch "
+          f"{best['embed_ahead']}); seed target > 100 jobs/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

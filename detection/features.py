@@ -1,0 +1,129 @@
+"""Features of a (older, newer) statement pair for the learned pair classifier.
+
+Pure Python + NumPy, no Django: the evaluation harness, the training command and the worker all
+build features through :func:`pair_features`, so training and serving cannot drift apart.
+``FEATURE_VERSION`` is saved with every trained model; a model trained on another feature
+version is refused at load time.
+
+Feature list (issue #3: "embedding cosine, slot and value agreement, negation and antonym
+mismatch, numeric delta, lexical overlap, time between them, modality and subject flags"):
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Sequence
+
+import numpy as np
+
+from detection.engine import Statement, extract_facts, statement_flags
+
+FEATURE_VERSION = "pair-features-1"
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "cosine",              # cosine similarity of the two embeddings (0 when one is missing)
+    "shared_slots",        # number of slots both statements state
+    "same_value_slots",    # shared slots whose normalized values agree
+    "diff_value_slots",    # shared slots whose normalized values differ
+    "negation_mismatch",   # exactly one of the two is negated
+    "antonym_mismatch",    # one uses a word whose antonym appears in the other
+    "numeric_rel_delta",   # |a - b| / max(|a|, |b|) of the first numbers, 0 if either has none
+    "both_have_numbers",
+    "jaccard",             # content-word Jaccard overlap
+    "log_hours_between",   # log1p of the hours between the statements
+    "hypothetical_any",    # either statement is a plan/wish/hypothetical
+    "third_party_any",     # either statement is about somebody else
+    "hedged_any",          # either statement hedges ("about", "around", …)
+    "question_any",        # either statement is a question
+)
+
+_WORD = re.compile(r"[a-z][a-z']+")
+_STOP = frozenset(
+    "i me my mine we our you your he she it they them a an the and or but if of to in on at for with "
+    "is am are was were be been being do does did have has had not no never don't doesn't didn't "
+    "isn't aren't wasn't anymore just really very so that this there here now".split()
+)
+#: Small antonym lexicon (our own list; extended as the evaluation set shows misses).
+_ANTONYMS = {
+    "love": {"hate", "dislike", "detest"}, "like": {"hate", "dislike", "detest"},
+    "enjoy": {"hate", "dislike"}, "always": {"never"}, "married": {"single", "divorced", "unmarried"},
+    "single": {"married"}, "vegetarian": {"meat", "carnivore"}, "vegan": {"meat", "dairy", "cheese"},
+    "smoke": {"quit"}, "allergic": {"fine"}, "introvert": {"extrovert"}, "early": {"late"},
+    "morning": {"night"}, "city": {"countryside"}, "cats": {"dogs"}, "tea": {"coffee"},
+    "healthy": {"sick", "ill"}, "employed": {"unemployed", "jobless"}, "rent": {"own"},
+}
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _antonym_mismatch(a: set[str], b: set[str]) -> bool:
+    for word, opposites in _ANTONYMS.items():
+        if (word in a and opposites & b) or (word in b and opposites & a):
+            return True
+    return False
+
+
+def _slot_agreement(old: Statement, new: Statement) -> tuple[int, int, int]:
+    old_facts = old.facts or tuple(extract_facts(old.text))
+    new_facts = new.facts or tuple(extract_facts(new.text))
+    old_by_slot: dict[str, set[str]] = {}
+    for fact in old_facts:
+        old_by_slot.setdefault(fact.slot, set()).add(fact.normalized)
+    shared = same = diff = 0
+    for slot in {f.slot for f in new_facts} & set(old_by_slot):
+        shared += 1
+        values = {f.normalized for f in new_facts if f.slot == slot}
+        if values & old_by_slot[slot]:
+            same += 1
+        else:
+            diff += 1
+    return shared, same, diff
+
+
+def _cosine(a: Sequence[float] | None, b: Sequence[float] | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    va, vb = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+    return float(va @ vb / norm) if norm else 0.0
+
+
+def pair_features(old: Statement, new: Statement) -> list[float]:
+    """Feature vector of an (older, newer) pair, in the order of :data:`FEATURE_NAMES`.
+
+    Embeddings (unit-normalized, any equal length) are optional; timestamps are Unix seconds.
+    Returns ``len(FEATURE_NAMES)`` floats. Raises nothing for well-formed Statements.
+    """
+    fo, fn = statement_flags(old.text), statement_flags(new.text)
+    wo, wn = _content_words(old.text), _content_words(new.text)
+    shared, same, diff = _slot_agreement(old, new)
+    no, nn = fo.get("numbers") or [], fn.get("numbers") or []
+    rel = abs(no[0] - nn[0]) / max(abs(no[0]), abs(nn[0]), 1e-9) if no and nn else 0.0
+    hours = max(new.timestamp - old.timestamp, 0.0) / 3600.0
+    question = old.text.rstrip().endswith("?") or new.text.rstrip().endswith("?")
+    return [
+        _cosine(old.embedding, new.embedding),
+        float(shared), float(same), float(diff),
+        float(bool(fo.get("negated")) != bool(fn.get("negated"))),
+        float(_antonym_mismatch(wo, wn)),
+        float(min(rel, 1.0)), float(bool(no and nn)),
+        len(wo & wn) / len(wo | wn) if (wo | wn) else 0.0,
+        math.log1p(hours),
+        float(bool(fo.get("hypothetical") or fn.get("hypothetical"))),
+        float(bool(fo.get("third_party") or fn.get("third_party"))),
+        float(bool(fo.get("hedged") or fn.get("hedged"))),
+        float(question),
+    ]
+
+
+def feature_matrix(pairs: Sequence[tuple[Statement, Statement]]) -> np.ndarray:
+    """Stack :func:`pair_features` of (old, new) pairs: shape ``(len(pairs), len(FEATURE_NAMES))``."""
+    if not pairs:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    return np.asarray([pair_features(old, new) for old, new in pairs], dtype=np.float64)
+
+
+__doc__ += "\n".join(f"\n* ``{name}``" for name in FEATURE_NAMES)

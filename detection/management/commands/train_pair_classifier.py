@@ -1,0 +1,64 @@
+"""``manage.py train_pair_classifier``: fit the learned pair classifier on our labeled dev pairs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from detection import classifier
+from detection.engine import pair_decided_by_rules
+from detection.evaluation import TURN_SPACING_S, DatasetError, build_statement, load_dataset
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "eval" / "pairs_dev.jsonl"
+
+
+class Command(BaseCommand):
+    help = ("Train the scikit-learn pair classifier on labeled pairs (default: the development split, "
+            "never the test split) and save it as the versioned artifact the worker loads.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"pairs JSONL (default {DEFAULT_DATA})")
+        parser.add_argument("--out", type=Path, default=classifier.DEFAULT_ARTIFACT, help="artifact path")
+        parser.add_argument("--undecided-only", action="store_true",
+                            help="fit only on the pairs the slot rules leave undecided (default: fit on all "
+                                 "pairs, choose the threshold on the undecided ones)")
+
+    def handle(self, *args, **options):
+        if "test" in options["data"].name:
+            raise CommandError("refusing to train on a test split")
+        try:
+            pairs, _ = load_dataset(options["data"])
+        except (DatasetError, OSError) as exc:
+            raise CommandError(str(exc))
+        from memory.embeddings import embed_texts
+
+        texts = list(dict.fromkeys(t for p in pairs for t in (p.premise, p.hypothesis)))
+        vectors = {}
+        for start in tqdm(range(0, len(texts), 256), desc="embedding", unit="batch"):
+            chunk = texts[start:start + 256]
+            vectors.update(zip(chunk, embed_texts(chunk)))
+        statements, labels, rows, applies = [], [], [], []
+        for index, pair in enumerate(pairs):
+            old = build_statement(memory_id=f"a{index}", text=pair.premise, timestamp=0.0, embedding=vectors[pair.premise])
+            new = build_statement(memory_id=f"b{index}", text=pair.hypothesis, timestamp=TURN_SPACING_S,
+                                  embedding=vectors[pair.hypothesis])
+            undecided = not pair_decided_by_rules(old, new)
+            if undecided or not options["undecided_only"]:
+                statements.append((old, new))
+                labels.append(int(pair.is_contradiction))
+                applies.append(undecided)
+                rows.append({"premise": pair.premise, "hypothesis": pair.hypothesis, "label": pair.label})
+        self.stdout.write(f"{len(pairs)} pairs read, {len(statements)} used for fitting "
+                          f"({sum(labels)} contradictions); {sum(applies)} undecided by the rules")
+        try:
+            model = classifier.train(statements, labels, data_sha256=classifier.data_fingerprint(rows),
+                                     applies=applies)
+        except ValueError as exc:
+            raise CommandError(f"cannot train: {exc}")
+        path = classifier.save(model, options["out"])
+        classifier.clear_cache()
+        self.stdout.write(json.dumps(model.describe()["metrics"], indent=2))
+        self.stdout.write(self.style.SUCCESS(f"saved {model.version} (threshold {model.threshold:.3f}) to {path}"))
