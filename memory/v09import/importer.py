@@ -70,9 +70,16 @@ HNSW_INDEX = "memory_embedding_hnsw"
 #: the import. Baseline choice on those measurements.
 DEFER_INDEX_MIN_ROWS = 10_000
 DEFER_INDEX_MIN_SHARE = 0.1
-#: ``maintenance_work_mem`` for the index rebuild (pgvector builds HNSW fastest in memory;
-#: NOTES.md measured 200,000 rows in 48 s with 1GB). Override with CRT_IMPORT_MAINTENANCE_WORK_MEM.
-MAINTENANCE_WORK_MEM = "1GB"
+#: ``maintenance_work_mem`` for the index rebuild. pgvector builds HNSW fast while the graph fits
+#: in it and very slowly once it does not: measured here (bench/import.py, 1,000,000 384-d
+#: vectors, m=16) a 1GB build slowed from ~700 to ~100 vectors/s after ~550,000 vectors, i.e.
+#: ~2,000 bytes per vector. So the rebuild asks for 2,000 B × rows × 1.25, at least
+#: :data:`MAINTENANCE_WORK_MEM_MIN_MB` and at most ``CRT_IMPORT_MAINTENANCE_WORK_MEM_MAX_MB``
+#: (default :data:`MAINTENANCE_WORK_MEM_MAX_MB`); ``CRT_IMPORT_MAINTENANCE_WORK_MEM`` (e.g. ``6GB``)
+#: sets it outright. It is a per-session ceiling for this one build, not a reservation.
+HNSW_BYTES_PER_VECTOR = 2000
+MAINTENANCE_WORK_MEM_MIN_MB = 1024
+MAINTENANCE_WORK_MEM_MAX_MB = 4096
 #: Who imported events name as actor.
 ACTOR_NAME = "CRT v0.9 (imported)"
 #: Every table's count keys.
@@ -157,6 +164,16 @@ def drop_vector_index() -> None:
         editor.remove_index(Memory, _hnsw_index(), concurrently=True)
 
 
+def maintenance_work_mem(vectors: int) -> str:
+    """The ``maintenance_work_mem`` for an HNSW build over ``vectors`` rows (see the constants)."""
+    explicit = os.environ.get("CRT_IMPORT_MAINTENANCE_WORK_MEM", "").strip()
+    if explicit:
+        return explicit
+    cap = int(os.environ.get("CRT_IMPORT_MAINTENANCE_WORK_MEM_MAX_MB", MAINTENANCE_WORK_MEM_MAX_MB))
+    needed = -(-vectors * HNSW_BYTES_PER_VECTOR * 5 // 4 // 2**20)
+    return f"{max(MAINTENANCE_WORK_MEM_MIN_MB, min(needed, cap))}MB"
+
+
 def build_vector_index() -> float:
     """(Re)build the HNSW index exactly as the memory migrations define it, concurrently (chat
     writes continue). Drops a leftover invalid index first. Returns the seconds it took."""
@@ -164,7 +181,7 @@ def build_vector_index() -> float:
     if vector_index_state() == "invalid":
         drop_vector_index()
     if vector_index_state() == "absent":
-        work_mem = os.environ.get("CRT_IMPORT_MAINTENANCE_WORK_MEM", MAINTENANCE_WORK_MEM)
+        work_mem = maintenance_work_mem(Memory.objects.filter(embedding__isnull=False).count())
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [work_mem])
         try:
@@ -482,15 +499,15 @@ def run_import(options: ImportOptions, *, log: Callable[[str], None] | None = No
     locked = False
     job: _Import | None = None
     try:
-        if options.dry_run:
-            owner, created = _dry_owner(options.owner, create=options.create_owner)
-        else:
-            owner, created = resolve_owner(options.owner, create=options.create_owner)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", list(IMPORT_LOCK))
             locked = cursor.fetchone()[0]
         if not locked:
             raise ImportBusy("Another import_crt_sqlite is running on this database; wait for it to finish.")
+        if options.dry_run:
+            owner, created = _dry_owner(options.owner, create=options.create_owner)
+        else:
+            owner, created = resolve_owner(options.owner, create=options.create_owner)
         job = _Import(options, owner, memory_source, ledger_source, log)
         job.start()
         rejects_path = Path(options.rejects_path or job.run and job.run.rejects_path

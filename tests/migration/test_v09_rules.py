@@ -256,3 +256,17 @@ def test_rejects_go_to_crts_var_directory_by_default(monkeypatch, tmp_path):
     monkeypatch.setenv("CRT_VAR_DIR", str(tmp_path))
     assert default_rejects_path("imp_1") == tmp_path.resolve() / "imports" / "crt-import-rejects-imp_1.jsonl"
     assert default_rejects_path(None).name.startswith("crt-import-dry-run-rejects-")
+
+
+def test_the_index_rebuild_asks_for_enough_memory_for_the_graph_within_bounds(monkeypatch):
+    from memory.v09import.importer import maintenance_work_mem
+
+    monkeypatch.delenv("CRT_IMPORT_MAINTENANCE_WORK_MEM", raising=False)
+    monkeypatch.delenv("CRT_IMPORT_MAINTENANCE_WORK_MEM_MAX_MB", raising=False)
+    assert maintenance_work_mem(10_000) == "1024MB"
+    assert maintenance_work_mem(1_000_000) == "2385MB"
+    assert maintenance_work_mem(50_000_000) == "4096MB"
+    monkeypatch.setenv("CRT_IMPORT_MAINTENANCE_WORK_MEM_MAX_MB", "8192")
+    assert maintenance_work_mem(3_000_000) == "7153MB"
+    monkeypatch.setenv("CRT_IMPORT_MAINTENANCE_WORK_MEM", "6GB")
+    assert maintenance_work_mem(10) == "6GB"
