@@ -36,6 +36,7 @@ from memory import services as memory_services
 from memory.embeddings import embed_texts
 from memory.models import (
     BeliefSpeechEntry,
+    ImportedMemory,
     ImportReject,
     ImportRun,
     ImportRunStatus,
@@ -200,6 +201,18 @@ def should_defer_index(mode: str, *, incoming: int) -> bool:
     if mode == "always":
         return True
     return incoming >= DEFER_INDEX_MIN_ROWS and incoming >= DEFER_INDEX_MIN_SHARE * Memory.objects.count()
+
+
+def _already_imported_memories(job) -> int:
+    """How many memories of this source file (same SHA-256) earlier runs already imported.
+
+    A re-run or a resumed run only loads the rest, so the HNSW index is dropped only when that rest
+    is a bulk load (``should_defer_index``); without this, an idempotent second run of a
+    1,000,000-memory file dropped and rebuilt the index (~18 min, docs/BENCHMARKS.md) for nothing.
+    """
+    if job.run is None:
+        return 0
+    return ImportedMemory.objects.filter(run__memory_db_sha256=job.run.memory_db_sha256).count()
 
 
 # ---------------------------------------------------------------------------------------------- bookkeeping
@@ -520,7 +533,7 @@ def run_import(options: ImportOptions, *, log: Callable[[str], None] | None = No
             job.dry_rejects = _Rejects(rejects_path)
 
         index_note = "kept"
-        incoming = memory_source.count(MEMORIES)
+        incoming = memory_source.count(MEMORIES) - _already_imported_memories(job)
         if job.run is not None and not job.progress.get(MEMORIES.name, {}).get("done") and not job.run.vector_index_deferred \
                 and should_defer_index(options.defer_vector_index, incoming=incoming):
             drop_vector_index()

@@ -76,3 +76,21 @@ def test_a_killed_import_resumes_without_duplicates_and_rebuilds_the_vector_inde
     assert run.attempts == 2 and run.status == "completed" and ImportRun.objects.count() == 1
     assert Memory.objects.count() == total
     assert Fact.objects.count() == expected_facts(files.memory_db)  # no batch was written twice
+
+
+def test_a_second_run_of_an_imported_file_keeps_the_vector_index(tmp_path, django_user_model, monkeypatch):
+    """The bulk-load index drop counts only memories not yet imported from this file: an idempotent
+    re-run imports nothing, so it must not drop (and spend minutes rebuilding) the HNSW index."""
+    from memory.v09import import importer
+
+    monkeypatch.setattr(importer, "DEFER_INDEX_MIN_ROWS", 10)  # the fixture is small; the rule is the same
+    files = build_v09(tmp_path / "v09", memories=200, awkward=False, seed=4)
+    django_user_model.objects.create_user(username="alice")
+
+    first = run_import(files, "--defer-vector-index", "auto")
+    assert "Dropped the HNSW index" in first and "rebuilt in" in first and vector_index_state() == "valid"
+
+    second = run_import(files, "--defer-vector-index", "auto")
+    assert "Dropped the HNSW index" not in second and "Verification passed" in second
+    assert vector_index_state() == "valid"
+    assert Memory.objects.count() == files.expected.rows["memories"]
