@@ -449,7 +449,7 @@ class _Import:
             status=mapping.final_status(item.events), confidence=1.0, drift_mean=record.drift_mean,
             old_text=item.old_text, new_text=item.new_text, summary=record.summary, evidence=evidence,
             detector_version=mapping.DETECTOR_VERSION, **item.fields,
-            events=tuple(ledger_importing.ImportedEvent(**vars(e)) for e in item.events),
+            events=tuple(item.events),
         )
 
     def import_contradictions(self) -> None:

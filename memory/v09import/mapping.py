@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
 import orjson
 
 from detection.engine import extract_facts, is_question, severity as severity_of
+from ledger.importing import ImportedEvent
 from memory.v09import.canonical import as_float, is_finite_number, plain, vector_digest
 from memory.v09import.schema import (
     BELIEF_SPEECH,
@@ -510,24 +511,9 @@ def map_folded(table: Table, row: Mapping[str, Any]) -> dict | Reject:
     return raw_row(row)
 
 
-@dataclass(frozen=True)
-class EventRecord:
-    """A resolution event derived from v0.9 rows (ids are deterministic: re-importing finds them)."""
-
-    event_id: str
-    action: str
-    from_status: str
-    to_status: str
-    timestamp: float
-    method: str = ""
-    note: str = ""
-    user_answer: str = ""
-    chosen_memory_id: str = ""
-    merged_memory_id: str = ""
-
-    def canonical(self) -> list:
-        return [self.event_id, self.action, self.from_status, self.to_status, self.timestamp, self.method, self.note,
-                self.user_answer, self.chosen_memory_id, self.merged_memory_id]
+#: A resolution event derived from v0.9 rows, in the ledger's own import shape (ids are
+#: deterministic: re-importing finds them).
+EventRecord = ImportedEvent
 
 
 def event_id(ledger_id: str, kind: str, n: int = 1) -> str:
@@ -651,7 +637,7 @@ def contradiction_canonical(record: ContradictionRecord, folded: Mapping[str, An
         "ledger_id": record.ledger_id, "timestamp": record.timestamp, "old_memory_id": record.old_memory_id,
         "new_memory_id": record.new_memory_id, "drift_mean": record.drift_mean, "summary": record.summary,
         "status": final_status(events), "contradiction_type": record.contradiction_type,
-        "events": [event.canonical() for event in events],
+        "events": [list(astuple(event)) for event in events],
         "v09": folded_evidence(record, folded),
     }
 
