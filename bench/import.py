@@ -200,6 +200,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--workdir", default="/tmp/crt-bench-import-src")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
     if args.insert_methods:
         insert_methods(args.insert_methods)
         return
@@ -242,7 +243,8 @@ def main() -> None:
     print("```")
     print()
     print(f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{dt.date.today().isoformat()}, load average {os.getloadavg()[0]:.1f} at the end.")
+          f"{dt.date.today().isoformat()}, 1-minute load average {load_at_start:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end (other work on the machine shows in the wall times).")
     print()
     print("Source (fixture builder, vectors included): " + ", ".join(f"{k} {v:,}" for k, v in big["rows"].items())
           + f"; {big['bytes']['crt_memory.db'] / 2**30:.2f} GiB + {big['bytes']['crt_ledger.db'] / 2**20:.0f} MiB "
