@@ -39,9 +39,10 @@ COMPATIBLE = frozenset({SAME, MORE_SPECIFIC, MORE_GENERAL, TOLERATED})
 #: ("within ~10 % with a hedge = not a contradiction").
 HEDGE_RELATIVE_TOLERANCE = 0.10
 HEDGE_MIN_TOLERANCE = 1.0
-#: Ages are known to the year: a hedged age tolerates one year ("about 35" vs 34), not 10 %
-#: ("closer to 35" vs 32 is a correction). Baseline choice.
-HEDGE_AGE_TOLERANCE = 1.0
+#: Ages follow the same 10 % rule as every hedged number (detection/eval/README.md, label rule 9:
+#: "around 50" vs 52 is compatible). ``None`` = no age-specific cap. The first session capped
+#: hedged ages at one year; that contradicted the labelling guideline and was dropped.
+HEDGE_AGE_TOLERANCE = None
 
 NUMERIC_SLOTS = frozenset({"age", "experience", "child_count"})
 _NAME_SLOTS = frozenset({"name", "spouse", "child"})

@@ -28,7 +28,7 @@ from . import patterns as pt
 from .normalization import basic_normalize, normalize_value, numbers_in, parse_number
 from .normalization import normalize_location as _normalize_location
 
-EXTRACTOR_VERSION = "rules-2"
+EXTRACTOR_VERSION = "rules-3"
 
 #: Slots holding one current value (per qualifier): a new different value contradicts the old one.
 SINGLE_VALUED_SLOTS = frozenset({"name", "age", "employer", "job_title", "location", "hometown", "spouse",
@@ -142,9 +142,43 @@ _NOT_UN = mk.rx(r"\bnot\s+un(?=(?:married|employed|happy|healthy)\b)")
 # Sentences with an elided subject ("Still at Unilever.").
 _ELIDED_OPENING = mk.rx(r"^(?:(?:still|now|currently)\s+)(?=(?:at|in|with)\s+[A-Z])"
                         r"|^(?=(?:just|recently|finally|also)\s+\w+ed\b|(?:started|joined|moved|switched|got|landed|left"
-                        r"|quit|made|had|ate|cooked|bought|sold|adopted|graduated|finished|turned|spent|took)\s)")
+                        r"|quit|made|had|ate|cooked|bought|sold|adopted|graduated|finished|turned|spent|took)\s"
+                        r"|(?:live|living)\s+in\s|work\s+(?:at|for)\s"
+                        r"|(?:love|hate|adore|loathe|detest|can't\s+stand|cant\s+stand|don't\s+like|dont\s+like)\s)")
+# Casual sentences without a subject: "Been with P&G for years." -> "I've been with ...",
+# "Living in Leeds now." -> "I'm living in ..." (the "Working at X" rule keeps its own guard).
+_BEEN_OPENING = mk.rx(r"^been\s+(?:with|at|in|a|an|working|living|doing|teaching|coding|married|vegan|vegetarian"
+                      r"|\d|" + lx.NUMBER_WORDS + r")\b")
+_ING_OPENING = mk.rx(r"^(?:living|based|renting|driving|studying)\s+(?:in|at|a|an)\b")
+# "my birthday's in July" -> "my birthday is in July" (a noun's "'s" before a value, not a possessive).
+_NOUN_IS = mk.rx(r"\b((?:my|our)\s+(?:birthday|car|job|title|name|surname|office|home|salary|commute|diet"
+                 r"|favou?rite\s+\w+|first\s+language|native\s+language|degree|major|employer|company|husband"
+                 r"|wife|partner|boyfriend|girlfriend|fiance|fiancee|dog|cat))'s\s+(?=(?:in|at|on|a|an|the|from|called"
+                 r"|named|now|still|actually|about|around|\d|[$£€]|[A-Z]))")
+# Chat-register words (baseline choice: common UK/US texting forms).
+_CASUAL_WORDS = {"kiddos": "kids", "kiddo": "kid", "kiddies": "kids", "bf": "boyfriend", "gf": "girlfriend",
+                 "hubby": "husband", "wifey": "wife", "doggo": "dog", "pupper": "puppy", "yrs": "years",
+                 "yr": "year", "ur": "your", "u": "you", "rn": "right now", "ive": "I've", "dont": "don't",
+                 "didnt": "didn't", "cant": "can't", "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't"}
+_CASUAL_WORD = re.compile(r"\b(?:" + "|".join(_CASUAL_WORDS) + r")\b", re.I)
+_FILLER = re.compile(r"(?:^|\s+|,\s*)(?:lol|lmao|haha+|tbh|btw|omg|ngl|imo|xx+)\b[,!.]?", re.I)
+# Lowercase register: a name right after a place/employer trigger.
+_LOWER_NAME_AFTER = re.compile(r"(\b(?:at|in|to|for|from|left|joined|quit)\s+)([a-z][a-z'&-]+)")
+_COMMON_AFTER_TRIGGER = frozenset("""
+a an the my our your his her their this that these those work home school college uni university church bed
+night least all last first once it them him me us you be see go do get make take have and or but now here
+there lunch dinner breakfast weekend weekends morning mornings town hospital gym some any every each many much
+more most few about around like love last next years year months weeks days ages a while time times long
+sleep pay bit lot moment office job new old same other another back up out over one two three four five
+healthcare finance tech banking retail sales marketing education law medicine insurance hospitality
+construction consulting media government engineering pharma research science design politics fashion
+london-ish charge touch love debt trouble shape bits pieces hand hands person people
+""".split())
+# Where a polarity operator's scope ends: a comma, then a new first-person clause.
+_OPERATOR_SCOPE_END = re.compile(r",\s+(?=(?:I|I'm|I've|we|we're|we've)\s)")
 # "... and nowhere else", "and no other language": the value is exclusive.
-_EXCLUSIVE_TAIL = mk.rx(r"^[^.;!?]{0,40}\b(?:nowhere\s+else|and\s+no\s+others?|nothing\s+else|no\s+other|and\s+that's\s+it)\b")
+_EXCLUSIVE_TAIL = mk.rx(r"^[^.;!?]{0,40}\b(?:nowhere\s+else|and\s+no\s+others?|nothing\s+else|no\s+other|and\s+that's\s+it)\b"
+                        r"|^\s+(?:is|are)\s+(?:my|our|the)\s+only\s+\w+(?:\s+(?:I|we)\s+(?:\w+\s+)?\w+)?\s*(?:[.,;!]|$)")
 _EXCLUSIVE_BEFORE = mk.rx(r"\b(?:only|exclusively|solely)\b")
 # Elliptical correction: correction markers, then a bare value, optionally ", not X".
 _ELLIPSIS = mk.rx(
@@ -226,9 +260,19 @@ def _subject(rule: pt.Rule, clause: str, match: re.Match) -> str | None:
     return key
 
 
+# A verb negation limited by what follows is partial, not a denial ("I don't speak Spanish at
+# work", "I don't work at Google on Fridays").
+_PARTIAL_LIMITER = mk.rx(r"^\s*(?:at\s+work|at\s+home|in\s+the\s+office|with\s+(?:my|the|our)\s+\w+|on\s+(?:fridays|mondays|tuesdays"
+                         r"|wednesdays|thursdays|saturdays|sundays|weekends|weekdays)|much|very\s+(?:well|often|much)|that\s+often"
+                         r"|often|every\s+day|daily|as\s+much|full-time|part-time|fluently|well\s+enough)\b")
+
+
 def _polarity(rule: pt.Rule, match: re.Match, value: p.Value, tail: str, flip: bool) -> bool | None:
-    """Negation of one value; ``None`` when ambiguous ("I don't hate sushi" is not "I like it")."""
+    """Negation of one value; ``None`` when ambiguous ("I don't hate sushi" is not "I like it",
+    "I don't speak Spanish at work" does not deny speaking Spanish)."""
     groups = match.groupdict()
+    if groups.get("neg") and not rule.negated and _PARTIAL_LIMITER.match(tail):
+        return None
     negated = bool(rule.negated or groups.get("neg") or groups.get("used") or _TRAILING_NEGATION.match(tail))
     verb = groups.get("verb")
     if verb and pt.DISLIKE_VERBS.match(verb):
@@ -289,7 +333,13 @@ def _apply_rule(rule: pt.Rule, clause: str, match: re.Match, flip: bool) -> list
              "exclusive": bool(_EXCLUSIVE_BEFORE.search(clause[match.start():match.start("v")])
                                or _EXCLUSIVE_TAIL.match(tail) or rule.qualifier == "only")}
     facts = []
-    for value in parsed.values:
+    values = parsed.values
+    if rule.slot == "child" and (match.groupdict().get("neg") or flip):
+        # "I don't have three kids" denies the count, not that there are children
+        counts = [v for v in values if v.normalized and v.normalized[:1].isdigit() and v.normalized not in {"0", "1"}]
+        if counts:
+            values = tuple(v for v in values if v.normalized != p.EXISTS)
+    for value in values:
         value = _qualifier(rule, match, value)
         if rule.slot == "education" and value.qualifier == "degree" and extra["exclusive"]:
             value = value._replace(qualifier="highest")  # "I only have a bachelor's"
@@ -299,6 +349,10 @@ def _apply_rule(rule: pt.Rule, clause: str, match: re.Match, flip: bool) -> list
     facts.extend(_secondary_facts(rule, tail, facts, span, extra))
     facts.extend(_not_tail_facts(rule, tail, facts, span, extra))
     facts.extend(_its_tail_facts(rule, tail, facts, span, extra))
+    if flip and any(f.normalized == p.WILDCARD and not f.negated for f in facts):
+        # "It's not that I'm not married": the denial of every value, inverted, is "some value"
+        facts = [ExtractedFact(**{**f.__dict__, "normalized": p.EXISTS}) if f.normalized == p.WILDCARD else f
+                 for f in facts if not (f.normalized == p.WILDCARD and f.negated)]
     return facts
 
 
@@ -375,8 +429,20 @@ def _clause_body(clause: str) -> tuple[str, bool]:
 
 
 def _clause_facts(clause: str) -> list[ExtractedFact]:
-    """Facts of one clause, ordered by where their pattern matched."""
+    """Facts of one clause, ordered by where their pattern matched.
+
+    A polarity operator's scope ends where a new first-person clause starts after a comma:
+    "It's not that I don't live somewhere nice, I live in Hull now" flips only the first part.
+    """
     body, flip = _clause_body(clause)
+    if flip:
+        scope_end = _OPERATOR_SCOPE_END.search(body)
+        if scope_end:
+            return _clause_facts_of(body[:scope_end.start()], True) + _clause_facts_of(body[scope_end.end():], False)
+    return _clause_facts_of(body, flip)
+
+
+def _clause_facts_of(body: str, flip: bool) -> list[ExtractedFact]:
     found = []
     for rule in pt.USER_RULES + pt.THIRD_PARTY_RULES:
         for match in rule.regex.finditer(body):
@@ -385,9 +451,28 @@ def _clause_facts(clause: str) -> list[ExtractedFact]:
     return [fact for _, fact in found]
 
 
+def _casual(sentence: str) -> str:
+    """Chat register to plain English: slang words ("kiddos", "bf") and fillers ("lol", "tbh")
+    rewritten; in an all-lowercase sentence, the word after a place/employer trigger is
+    capitalised ("im at costa now" -> "im at Costa now") unless it is a common word."""
+    sentence = _CASUAL_WORD.sub(lambda m: _CASUAL_WORDS[m.group(0).lower()], sentence)
+    sentence = _FILLER.sub("", sentence).strip()
+    if sentence and not _CAPITAL.search(sentence):
+        sentence = _LOWER_NAME_AFTER.sub(
+            lambda m: m.group(1) + (m.group(2) if m.group(2).lower() in _COMMON_AFTER_TRIGGER or m.group(2).endswith("ing")
+                                    else m.group(2).capitalize()), sentence)
+    return sentence
+
+
 def _prepare_sentence(sentence: str) -> str:
+    sentence = _casual(sentence)
     sentence = mk.rewrite_not_but(sentence)
     sentence = _NOT_UN.sub("", sentence)
+    sentence = _NOUN_IS.sub(r"\1 is ", sentence)
+    if _BEEN_OPENING.match(sentence):
+        return "I've " + sentence
+    if _ING_OPENING.match(sentence):
+        return "I'm " + sentence
     return _ELIDED_OPENING.sub(lambda m: "I'm " if m.group(0) else "I ", sentence, count=1)
 
 
@@ -516,6 +601,9 @@ def _accepts(fact: ExtractedFact, value: str) -> bool:
         return value.lower() in lx.LANGUAGES
     if fact.slot == "diet":
         return basic_normalize(value) in lx.DIET_FORMS
+    if fact.slot == "pet":
+        noun = p.parse_pet_noun(value)
+        return noun is not None and noun.end == len(value.strip())
     if fact.slot == "education":
         return fact.qualifier.startswith("school") and value[:1].isupper() or fact.qualifier == "field"
     return fact.slot == "other" and fact.qualifier.startswith(("favorite", "teaches"))
@@ -572,9 +660,37 @@ def analyze(text: str) -> Analysis:
             if not resolved:
                 elided.append(ellipsis)
         facts.extend(found)
+    facts.extend(_pronoun_preferences(text or "", facts))
     facts = _dedupe(_supersede([_office(f) for f in facts]))
     question = has_question and not any(f.subject == USER for f in facts) and not elided
     return Analysis(facts=tuple(facts), elided=tuple(elided), question=question, has_question_sentence=has_question)
+
+
+# "I used to love running but now I hate it": a liking verb with "it"/"them" after an earlier
+# liked/disliked object in the same text refers to that object.
+_PRONOUN_LIKING = mk.rx(r"\bI(?:'ve|\s+have)?(?:\s+(?:now|really|just|actually|honestly|totally|kind\s+of|come\s+to|grown\s+to"
+                        r"|started\s+to|learned\s+to))*\s+(?P<neg>don't\s+|do\s+not\s+|no\s+longer\s+)?"
+                        r"(?P<verb>love|like|enjoy|adore|hate|dislike|detest|loathe|despise|can't\s+stand|cannot\s+stand)"
+                        r"\s+(?:it|them)\b")
+_LIKED_OBJECT = mk.rx(r"\b(?:love|loved|like|liked|enjoy|enjoyed|adore|adored|hate|hated|dislike|disliked|into|fan\s+of)"
+                      r"\s+(?P<obj>(?!it\b|them\b)[a-z][\w -]{1,30}?)(?=\s*(?:,|;|\.|!|\bbut\b|\band\b|$))")
+
+
+def _pronoun_preferences(text: str, facts: list[ExtractedFact]) -> list[ExtractedFact]:
+    """Preference facts for "... I hate it" whose "it" is an object liked/disliked earlier in ``text``."""
+    found = []
+    for match in _PRONOUN_LIKING.finditer(text):
+        earlier = list(_LIKED_OBJECT.finditer(text[:match.start()]))
+        if not earlier or mk.THIRD_PARTY_SUBJECT.search(text[earlier[-1].start() - 20 if earlier[-1].start() > 20 else 0:
+                                                             earlier[-1].start()]):
+            continue
+        value = p.parse_preference(earlier[-1].group("obj"))
+        if value is None:
+            continue
+        disliked = bool(pt.DISLIKE_VERBS.match(match.group("verb")))
+        negated = disliked != bool(match.group("neg"))
+        found.append(_make_fact("preference", value.values[0], negated, match.group(0)))
+    return found
 
 
 def extract_facts(text: str) -> list[ExtractedFact]:

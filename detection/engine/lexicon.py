@@ -56,6 +56,16 @@ psychologist radiologist realtor receptionist recruiter rep representative resea
 saleswoman salesperson scientist secretary sde senator soldier specialist sre statistician
 steward stewardess student supervisor surgeon swe teacher technician therapist trader translator
 tutor underwriter veterinarian vet vp waiter waitress welder writer contributor partner cop
+controller comptroller treasurer head headteacher headmaster headmistress clinician curator
+florist foreman inspector interpreter labourer laborer landscaper locksmith miner minister
+negotiator optician pastor priest rabbi imam vicar porter president roofer sailor sculptor
+singer sommelier stylist surveyor tailor tattooist technologist tiler trucker zoologist
+plasterer bricklayer glazier joiner chauffeur concierge housekeeper caregiver carer ranger
+councillor astronaut archaeologist astronomer biochemist botanist chiropractor audiologist
+podiatrist radiographer sonographer phlebotomist anaesthetist anesthetist reporter presenter
+broadcaster coder tester sysadmin strategist chairman chairwoman dean provost broker stockbroker
+teller merchandiser postman postwoman cabbie decorator dishwasher barrister solicitor doula
+therapist counselor ecologist geographer fisherman fireman estimator bailiff magistrate
 """.split())
 
 # Seniority words: a title that differs from another only by these is a role change (REVISION);
@@ -166,6 +176,15 @@ REGION_PARENTS = {
     "england": ("united kingdom",), "scotland": ("united kingdom",), "wales": ("united kingdom",),
     "northern ireland": ("united kingdom",), "united kingdom": ("europe",), "tri-state area": ("usa",),
     "greater london": ("england",), "bavaria": ("germany",), "ontario": ("canada",),
+    "yorkshire": ("northern england",), "lancashire": ("northern england",), "greater manchester": ("northern england",),
+    "merseyside": ("northern england",), "north east england": ("northern england",), "cumbria": ("northern england",),
+    "northern england": ("england",), "the midlands": ("england",), "midlands": ("england",),
+    "east anglia": ("england",), "the south west": ("england",), "south west england": ("england",),
+    "the home counties": ("england",), "home counties": ("england",), "kent": ("england",),
+    "surrey": ("england",), "sussex": ("england",), "essex": ("england",), "devon": ("south west england",),
+    "cornwall": ("south west england",), "somerset": ("south west england",), "the cotswolds": ("england",),
+    "east london": ("london",), "north london": ("london",), "south london": ("london",),
+    "west london": ("london",), "the highlands": ("scotland",), "the lake district": ("cumbria",),
     "quebec": ("canada",), "british columbia": ("canada",), "alberta": ("canada",),
     "new south wales": ("australia",), "victoria": ("australia",), "queensland": ("australia",),
 }
@@ -223,6 +242,24 @@ charleston: south carolina
 london: greater london | manchester: england | liverpool: england | bristol: england | oxford: england
 leeds: england | brighton: england | edinburgh: scotland | glasgow: scotland | cardiff: wales
 belfast: northern ireland | dublin: ireland | cork: ireland
+sheffield: yorkshire | york: yorkshire | bradford: yorkshire | hull: yorkshire | harrogate: yorkshire
+huddersfield: yorkshire | wakefield: yorkshire | doncaster: yorkshire | scarborough: yorkshire
+salford: greater manchester | stockport: greater manchester | bolton: greater manchester
+preston: lancashire | blackpool: lancashire | lancaster: lancashire
+birkenhead: merseyside | newcastle: north east england | sunderland: north east england
+durham uk: north east england | middlesbrough: north east england | carlisle: cumbria | kendal: cumbria
+birmingham uk: midlands | nottingham: midlands | leicester: midlands | derby: midlands | coventry: midlands
+norwich: east anglia | ipswich: east anglia | cambridge uk: east anglia | exeter: devon | plymouth: devon
+bath: somerset | truro: cornwall | penzance: cornwall | canterbury: kent | margate: kent
+guildford: surrey | reading: england | slough: england | southampton: england | portsmouth: england
+hove: sussex | chichester: sussex | colchester: essex | chelmsford: essex | frome: somerset
+hackney: east london | shoreditch: east london | stratford: east london | bethnal green: east london
+islington: north london | camden: north london | hampstead: north london | highgate: north london
+brixton: south london | clapham: south london | peckham: south london | croydon: south london
+greenwich: south london | chelsea: west london | hammersmith: west london | ealing: west london
+notting hill: west london | kensington: west london | westminster: london | leith: edinburgh
+aberdeen: scotland | dundee: scotland | inverness: the highlands | stirling: scotland | paisley: scotland
+swansea: wales | newport: wales | galway: ireland | limerick: ireland | derry: northern ireland
 paris: france | lyon: france | marseille: france | nice: france | toulouse: france
 berlin: germany | munich: bavaria | hamburg: germany | frankfurt: germany | cologne: germany
 stuttgart: germany | amsterdam: netherlands | rotterdam: netherlands | utrecht: netherlands
@@ -292,6 +329,24 @@ EMPLOYER_ALIASES = {
     "cmu": "carnegie mellon", "carnegie mellon university": "carnegie mellon",
 }
 
+# Well-known employers whose name alone, after "I'm at" / "... hired me", names a workplace rather
+# than a place one visits (shops and cafes are left out on purpose: "I'm at Costco" is a visit).
+# Keys are normalized employer keys (see normalization.normalize_employer). Baseline choice.
+KNOWN_EMPLOYERS = frozenset(
+    name.strip() for line in """
+google|apple|meta|microsoft|amazon|netflix|spotify|uber|lyft|airbnb|stripe|shopify|salesforce|oracle|ibm|intel
+nvidia|amd|cisco|adobe|sap|dropbox|slack|atlassian|zoom|linkedin|pinterest|snap|reddit|tiktok|bytedance
+samsung|sony|nokia|ericsson|siemens|bosch|philips|tesla|spacex|boeing|airbus|lockheed martin|raytheon
+deloitte|accenture|kpmg|pricewaterhousecoopers|ernst & young|mckinsey|bain|boston consulting group
+jpmorgan|goldman sachs|morgan stanley|citi|citigroup|barclays|hsbc|lloyds|natwest|santander|ubs
+credit suisse|deutsche bank|bank of america|wells fargo|blackrock|vanguard|fidelity|visa|mastercard|paypal
+pfizer|moderna|astrazeneca|novartis|roche|merck|gsk|johnson & johnson|unilever|procter & gamble|nestle
+general motors|ford|toyota|honda|volkswagen|bmw|general electric|dell|hewlett-packard|lenovo|qualcomm
+arm|canva|revolut|monzo|deliveroo|ocado|zendesk|twilio|datadog|snowflake|palantir|openai|anthropic
+deepmind|github|gitlab|mozilla|bbc|nhs|new york times|reuters|bloomberg|ibm|intuit|workday|servicenow
+vmware|hubspot|square|block|coinbase|robinhood|doordash|instacart|etsy|ebay|expedia|booking.com|tripadvisor
+""".strip().splitlines() for name in line.split("|"))
+
 # ----------------------------------------------------------------------------------------------
 # Education
 # ----------------------------------------------------------------------------------------------
@@ -344,6 +399,13 @@ FIELD_PARENTS = {
     "accounting": ("business",), "marketing": ("business",), "human computer interaction": ("computer science",),
     "cybersecurity": ("computer science",), "security": ("computer science",),
     "information technology": ("computer science",),
+    "biology": ("science",), "chemistry": ("science",), "physics": ("science",), "geology": ("science",),
+    "computer science": ("science",), "mathematics": ("science",), "astronomy": ("science",),
+    "ecology": ("biology",), "zoology": ("biology",), "botany": ("biology",), "pharmacology": ("medicine", "chemistry"),
+    "history": ("humanities",), "philosophy": ("humanities",), "english": ("humanities",), "literature": ("humanities",),
+    "classics": ("humanities",), "art history": ("history", "humanities"), "economics": ("social science",),
+    "psychology": ("social science",), "sociology": ("social science",), "political science": ("social science",),
+    "anthropology": ("social science",), "nursing": ("medicine",), "dentistry": ("medicine",),
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -361,7 +423,7 @@ DIET_FORMS = {
     "low-carb": "keto", "low carb": "keto", "flexitarian": "flexitarian", "raw vegan": "vegan",
 }
 DIET_EXCLUDES = {
-    "vegan": frozenset({"meat", "fish", "dairy", "eggs", "poultry", "pork"}),
+    "vegan": frozenset({"meat", "fish", "dairy", "eggs", "poultry", "pork", "honey"}),
     "vegetarian": frozenset({"meat", "fish", "poultry", "pork"}),
     "pescatarian": frozenset({"meat", "poultry", "pork"}),
     "keto": frozenset({"carbs"}), "paleo": frozenset({"grains"}),
@@ -398,6 +460,15 @@ FOOD_GROUPS = {
     "bagels": {"gluten", "carbs", "grains"}, "croissants": {"gluten", "carbs", "grains", "dairy"},
     "donuts": {"gluten", "carbs", "grains"}, "beer": {"gluten", "alcohol"}, "wine": {"alcohol"},
     "cocktails": {"alcohol"}, "whiskey": {"alcohol"}, "vodka": {"alcohol"}, "coffee": {"coffee", "caffeine"},
+    "pint": {"alcohol"}, "pints": {"alcohol"}, "lager": {"alcohol"}, "ale": {"alcohol"}, "cider": {"alcohol"},
+    "gin": {"alcohol"}, "rum": {"alcohol"}, "prosecco": {"alcohol"}, "champagne": {"alcohol"},
+    "bourbon": {"alcohol"}, "scotch": {"alcohol"}, "tequila": {"alcohol"}, "margaritas": {"alcohol"},
+    "mojitos": {"alcohol"}, "sake": {"alcohol"}, "cocktail": {"alcohol"}, "whisky": {"alcohol"},
+    "prawns": {"fish", "shellfish"}, "prawn": {"fish", "shellfish"}, "mussels": {"fish", "shellfish"},
+    "chorizo": {"meat", "pork"}, "kebab": {"meat"}, "venison": {"meat"}, "mince": {"meat"},
+    "omelet": {"eggs"}, "quiche": {"eggs", "dairy", "gluten"}, "scrambled eggs": {"eggs"}, "brie": {"dairy"},
+    "cheddar": {"dairy"}, "parmesan": {"dairy"}, "custard": {"dairy", "eggs", "sugar"}, "trout": {"fish"},
+    "mackerel": {"fish"}, "sardines": {"fish"}, "anchovies": {"fish"}, "haddock": {"fish"}, "fish and chips": {"fish", "carbs"},
     "espresso": {"coffee", "caffeine"}, "lattes": {"coffee", "caffeine", "dairy"}, "tea": {"tea"},
     "energy drinks": {"caffeine", "sugar"}, "caffeine": {"caffeine"}, "juice": {"sugar"},
 }
@@ -451,6 +522,7 @@ mazda nissan hyundai kia volvo jeep lexus porsche ferrari lamborghini jaguar dod
 cadillac buick lincoln chrysler mini fiat alfa rivian lucid polestar acura infiniti genesis
 mitsubishi suzuki land rover range rover peugeot renault skoda seat citroen bentley maserati
 harley harley-davidson ducati yamaha kawasaki vespa triumph
+vauxhall opel dacia mg lotus cupra byd smart saab lada tata proton aston mclaren rolls-royce
 """.split())
 CAR_BRAND_ALIASES = {"chevy": "chevrolet", "vw": "volkswagen", "mercedes-benz": "mercedes", "benz": "mercedes",
                      "harley-davidson": "harley", "range rover": "land rover"}
@@ -472,10 +544,22 @@ CAR_MODELS = {
     "equinox": "chevrolet", "xc90": "volvo", "xc60": "volvo", "911": "porsche", "cayenne": "porsche",
     "macan": "porsche", "taycan": "porsche", "r1t": "rivian", "r1s": "rivian", "a4": "audi", "q5": "audi",
     "3 series": "bmw", "x5": "bmw", "i3": "bmw", "c-class": "mercedes", "e-class": "mercedes",
+    "corsa": "vauxhall", "astra": "vauxhall", "insignia": "vauxhall", "mokka": "vauxhall", "mondeo": "ford",
+    "kuga": "ford", "puma": "ford", "ka": "ford", "octavia": "skoda", "fabia": "skoda", "superb": "skoda",
+    "kodiaq": "skoda", "clio": "renault", "megane": "renault", "captur": "renault", "zoe": "renault",
+    "208": "peugeot", "308": "peugeot", "3008": "peugeot", "polo": "volkswagen", "tiguan": "volkswagen",
+    "t-roc": "volkswagen", "leon": "seat", "ibiza": "seat", "qashqai": "nissan", "juke": "nissan",
+    "micra": "nissan", "yaris": "toyota", "aygo": "toyota", "c-hr": "toyota", "jazz": "honda",
+    "i10": "hyundai", "i20": "hyundai", "i30": "hyundai", "kona": "hyundai", "sportage": "kia",
+    "ceed": "kia", "picanto": "kia", "niro": "kia", "sandero": "dacia", "duster": "dacia",
+    "xc40": "volvo", "v40": "volvo", "v60": "volvo", "a3": "audi", "a1": "audi", "q3": "audi",
+    "1 series": "bmw", "5 series": "bmw", "x3": "bmw", "a-class": "mercedes", "discovery": "land rover",
+    "defender": "land rover", "evoque": "land rover", "500": "fiat", "panda": "fiat", "cooper": "mini",
 }
 VEHICLE_NOUNS = frozenset("""
 car cars truck trucks suv suvs van minivan minivans motorcycle motorcycles motorbike scooter
 sedan hatchback pickup jeep vehicle vehicles ev electric car hybrid convertible wagon coupe
+petrol car gas car diesel car diesel petrol
 bike bicycle e-bike ebike
 """.split())
 

@@ -73,9 +73,13 @@ _NOT_BUT = rx(r"\bnot\s+(?!that\b|only\b|just\b|because\b)(?P<x>[^,;.!?]{1,40}?)
               r"(?!I\b|I'm\b|we\b|my\b|he\b|she\b|it\b|they\b|the\b|also\b|still\b|now\b)(?P<y>[^,;.!?]{1,40})")
 
 
+# Emoji and pictographs carry no fact and break value boundaries ("just turned 23 \U0001f389").
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
+
+
 def prepare(text: str) -> str:
-    """ASCII quotes/dashes; abbreviation periods masked with :data:`PERIOD_PLACEHOLDER`."""
-    text = (text or "").translate(TYPOGRAPHY)
+    """ASCII quotes/dashes, emoji removed; abbreviation periods masked with :data:`PERIOD_PLACEHOLDER`."""
+    text = _EMOJI.sub(" ", (text or "").translate(TYPOGRAPHY)).strip()
     return _ABBREVIATION.sub(lambda m: m.group(1).replace(".", PERIOD_PLACEHOLDER) + PERIOD_PLACEHOLDER, text)
 
 

@@ -170,6 +170,11 @@ def normalize_job(value: str) -> str:
 
 # Phrase rewrites inside a job title (so "senior software developer" also matches).
 _JOB_SYNONYMS = (
+    (re.compile(r"\bveterinary\s+(?:surgeon|doctor|physician)\b"), "veterinarian"),
+    (re.compile(r"\b(?:family\s+(?:doctor|physician)|general\s+practitioner)\b"), "gp"),
+    (re.compile(r"\bcab\b"), "taxi"),
+    (re.compile(r"\bcertified\s+public\s+accountant\b"), "cpa"),
+    (re.compile(r"\beducator\b"), "teacher"),
     (re.compile(r"\b(?:software\s+(?:developer|dev|engineer)|software\s+development\s+engineer"
                 r"|swe|sde|coder|programmer)\b"), "software engineer"),
     (re.compile(r"\bml\b"), "machine learning"),
@@ -256,10 +261,25 @@ def normalize_vehicle(value: str) -> str:
     return text
 
 
+#: Preference words that name the same thing ("horror movies" = "horror films", "rainy weather" =
+#: "rain"); baseline choice, written for the dev2 split's phrasings.
+PREFERENCE_WORDS = {"movie": "film", "movies": "film", "films": "film", "flicks": "film", "flick": "film",
+                    "rainy": "rain", "snowy": "snow", "sunny": "sun", "windy": "wind", "stormy": "storm",
+                    "tv shows": "tv", "television": "tv", "telly": "tv", "footy": "football", "soccer": "football",
+                    "veggies": "vegetable", "vegetables": "vegetable", "novels": "book", "novel": "book", "books": "book"}
+#: Generic heads dropped after a qualifying word ("rainy weather" -> "rain", "spicy food" stays
+#: "spicy food" only when the head is not listed here).
+_GENERIC_PREFERENCE_HEADS = frozenset({"weather", "days", "season"})
+
+
 def normalize_preference(value: str) -> str:
-    """Preference object key: leading "to" dropped, simple plural folded ("dogs" -> "dog")."""
+    """Preference object key: leading "to" dropped, simple plural folded ("dogs" -> "dog"),
+    synonyms of :data:`PREFERENCE_WORDS` folded, a generic head after a qualifier dropped."""
     text = _LEADING_TO.sub("", basic_normalize(value))
-    words = text.split()
+    text = PREFERENCE_WORDS.get(text, text)
+    words = [PREFERENCE_WORDS.get(w, w) for w in text.split()]
+    if len(words) == 2 and words[1] in _GENERIC_PREFERENCE_HEADS:
+        words = words[:1]
     if words and len(words) <= 2:
         words[-1] = _PLURAL.sub("", words[-1])
     return " ".join(words)

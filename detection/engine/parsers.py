@@ -397,6 +397,11 @@ _PET_VALUE = re.compile(  # used with .match(), which anchors it
 )
 
 
+# Names after a plural pet phrase: "two cats, Mochi and Tofu" / "two dogs named Rex and Bo".
+_PET_NAMES = re.compile(r",?\s+(?:(?:named|called)\s+)?(?P<names>[A-Z][\w'-]*(?:(?:,\s*|,?\s+and\s+)[A-Z][\w'-]*)+)"
+                        r"(?=\s*(?:$|[,.;!]))")
+
+
 def _pet_item(match: re.Match) -> Value | None:
     """One pet phrase as a value (qualifier = the pet's name), or None when not clearly a pet."""
     noun, count = match.group("noun"), (match.group("count") or "").strip()
@@ -421,6 +426,10 @@ def parse_pet(raw: str) -> Parsed | None:
             value = value._replace(normalized=WILDCARD)
         values.append(value)
         end = match.end()
+        names = _PET_NAMES.match(raw[end:]) if not value.qualifier else None
+        if names:  # "two cats, Mochi and Tofu": one value per named pet
+            values.extend(value._replace(qualifier=n.lower()) for n in _NAME_LIST.split(names.group("names")))
+            end += names.end()
         separator = _LIST_SEPARATOR.match(raw[end:])
         match = _PET_VALUE.match(raw, end + separator.end()) if separator else None
     return Parsed(tuple(values), end) if values else None
@@ -532,14 +541,25 @@ _LIGHT_GERUNDS = frozenset({"working", "living", "being", "doing", "having", "go
 
 
 def parse_preference(raw: str) -> Parsed | None:
-    """The liked/disliked object: up to 6 words, not a pronoun or a light gerund."""
+    """The liked/disliked object: up to 6 words, not a pronoun or a light gerund; "my job"-like
+    objects (:data:`_OWN_THINGS`) are kept with their "my"."""
+    own = raw.lower().split()[:2]
+    if len(own) == 2 and own[0] == "my" and own[1].strip(".,!;") in _OWN_THINGS:  # "I hate my job"
+        word = own[1].strip(".,!;")
+        return single(f"my {word}", raw.lower().index(word) + len(word))
     parsed = phrase(raw, max_words=6)
     if not parsed:
         return None
     value = _TO.sub("", parsed.values[0].text)
-    if not value or value.split()[0].lower() in BAD_FIRST_WORDS | _LIGHT_GERUNDS:
+    words = value.lower().split()
+    if not value or words[0] in BAD_FIRST_WORDS | _LIGHT_GERUNDS:
         return None
     return single(value, parsed.end)
+
+
+#: Things of one's own that can be liked or disliked ("I love my job" vs "I hate my job").
+_OWN_THINGS = frozenset("""job work career commute city town neighbourhood neighborhood house home flat apartment
+boss manager team coworkers colleagues life car school course degree""".split())
 
 
 def parse_short(raw: str) -> Parsed | None:
@@ -555,7 +575,7 @@ def parse_short(raw: str) -> Parsed | None:
 # half", "k"), optional unit. Bounds give open ranges ("over 10" -> 10..inf).
 _QUANTITY = rx(
     r"(?P<bound>over|more\s+than|at\s+least|upwards\s+of|under|less\s+than|at\s+most|almost|nearly)?\s*"
-    r"\$?(?P<num>\d[\d,]*(?:\.\d+)?\s*k?|" + lx.NUMBER_WORDS + r"(?:[-\s]" + lx.NUMBER_WORDS + r")?"
+    r"(?:\$|£|€|(?:usd|gbp|eur)\s*)?(?P<num>\d[\d,]*(?:\.\d+)?\s*k?|" + lx.NUMBER_WORDS + r"(?:[-\s]" + lx.NUMBER_WORDS + r")?"
     r"|a\s+couple\s+of|a\s+few|several)"
     r"(?P<half>\s+and\s+a\s+half)?(?P<decades>\s+decades?)?")
 

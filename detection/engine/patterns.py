@@ -15,7 +15,8 @@ from typing import Callable, NamedTuple
 from . import lexicon as lx
 from . import parsers as p
 from .markers import rx
-from .normalization import basic_normalize, normalize_field, normalize_location
+from .normalization import basic_normalize, normalize_employer, normalize_field, normalize_location
+from .normalization import normalize_pet as normalize_value_pet
 
 ParseFn = Callable[[str], "p.Parsed | None"]
 
@@ -123,7 +124,7 @@ _CHILD_NAMED = rx(r"([A-Z][a-z]+)\s+is\s+my\s+(son|daughter|kid|child)\b")
 _ORDINAL_CHILD = rx(r"(first|second|third|fourth|fifth)\s+(?:baby|child|kid)(?:,?\s+([A-Z][a-z]+))?")
 _ONLY_CHILD_NAME = re.compile(r"([A-Z][a-z]+)\b")                # "my only child is Jake"
 _ONLY_CHILD = rx(r"an?\s+(son|daughter|boy|girl)(?:,?\s+([A-Z][a-z]+))?")
-_FOR_LEVEL = rx(r"\s+for\s+(undergrad|grad\s+school|my\s+(?:master's|masters|phd|mba|bachelor's))")
+_FOR_LEVEL = rx(r"\s+for\s+(?:my\s+|an?\s+)?(undergrad(?:uate)?|grad\s+school|master's|masters|phd|mba|bachelor's|degree)")
 _DEGREE_AT = rx(r"(?P<d>undergrad|undergraduate|bachelor's|master's|masters|phd|ph\x00d\x00|doctorate|mba|grad\s+school"
                 r"|degree)\s+(?:is\s+from|was\s+from|is\s+at|was\s+at|from|at|in)\s+")
 _WITH_MY = rx(r"^with\s+(?:my\s+)?")
@@ -345,6 +346,45 @@ def parse_food(raw: str) -> p.Parsed | None:
     return p.Parsed(tuple(values), end) if values else None
 
 
+_NEXT_CLAUSE = rx(r"\s+(?:I|I'm|I've|we|we're)\b|,")
+_HAS_BEEN_HOME = rx(r"\s+(?:has\s+been|'s\s+been|became)\b")
+_FOR_OR_TO = rx(r"\s+(?:for|to)\s+")
+_IS_MY = rx(r"\s+(?:is|'s)\s+(?:now\s+|still\s+)?my\b")
+_PAYS_MY = rx(r"\s+(?:now\s+)?pays\b")
+_EMPLOYEE_NOUN = rx(r"\s+(?:employee|staffer|staff\s+member|contractor|worker)\b")
+_HIRED_VERB = rx(r"\s+(?:just\s+|recently\s+|finally\s+)?(?:hired|employed|recruited|poached|took\s+me|offered\s+me)\b")
+_FIRED_VERB = rx(r"\s+(?:let\s+me|laid\s+me|fired\s+me|made\s+me|sacked\s+me)\b")
+_RESIDENT_NOUN = rx(r"\s+(?:resident|local)\b")
+_BORES_ME = rx(r"\s+(?:bores|bore|disgusts|disgust|annoys|annoy)\s+me\b")
+_MAKES_ME = rx(r"\s+(?:makes|make)\s+me\b")
+_IS_ARE = rx(r"\s+(?:is|are)\b")
+_DISAGREES = rx(r"\s+(?:doesn't|does\s+not|don't|do\s+not)\b")
+_NOT_MY_THING = rx(r"\s+(?:isn't|is\s+not|aren't|are\s+not|'s\s+not|'re\s+not)\b")
+# The noun phrase after "I had / ate ...": up to the first punctuation or a time/company phrase.
+_MEAL_PHRASE = rx(r"[^,;.!?]{1,60}?(?=$|[,;.!?]|\s+(?:for|with|at|in|on|last|yesterday|today|tonight|this|earlier"
+                  r"|and\s+(?:then|it|loved|it\s+was))\b)")
+_MEAT_FREE_BEFORE = rx(r"\b(?:veggie|vegan|vegetarian|plant-based|plant\s+based|meat-free|meatless|dairy-free|tofu|quorn|beyond"
+                       r"|impossible|oat|soy|soya|almond|coconut|fake|mock|faux|alcohol-free|non-alcoholic|zero)\s+(?:\w+\s+)?$")
+_FOOD_WORD = rx(r"\b(?P<f>" + _FOOD_ALTERNATION + r")\b")
+
+
+def parse_food_in_phrase(raw: str) -> p.Parsed | None:
+    """Foods anywhere in a short eaten phrase ("a lovely cheese omelette for breakfast" -> dairy,
+    eggs), as diet values qualified ``eats``. Baseline choice: food words of
+    :data:`lexicon.FOOD_GROUPS` inside the object noun phrase of an eating verb."""
+    phrase = _MEAL_PHRASE.match(raw)
+    if not phrase:
+        return None
+    values = []
+    for match in _FOOD_WORD.finditer(phrase.group(0)):
+        if _MEAT_FREE_BEFORE.search(phrase.group(0)[:match.start()]):
+            continue  # "a veggie burger", "vegan cheese", "oat milk"
+        food = basic_normalize(match.group("f"))
+        groups = lx.FOOD_GROUPS.get(food) or lx.FOOD_GROUPS.get(_PLURAL_ES.sub("", food)) or set()
+        values.extend(p.Value(match.group("f"), "eats", False, group) for group in sorted(groups))
+    return p.Parsed(tuple(dict.fromkeys(values)), phrase.end()) if values else None
+
+
 # Health conditions and allergens.
 _CONDITION_ALTERNATION = "|".join(sorted((re.escape(k) for k in lx.HEALTH_CONDITIONS), key=len, reverse=True))
 _CONDITION = rx(r"(?:(?:a|an|some|mild|severe|chronic|bad|terrible|really\s+bad)\s+)*(?P<c>" + _CONDITION_ALTERNATION
@@ -421,7 +461,7 @@ _VEHICLE = rx(
     r"(?P<year>(?:19|20)\d\d\s+)?"
     r"(?:(?P<brand>" + _BRAND_ALTERNATION + r")(?:\s+(?P<bmodel>" + _MODEL_ALTERNATION + r"|[A-Z0-9][\w-]*(?:\s+[A-Z0-9][\w-]*)?))?"
     r"|(?P<model>" + _MODEL_ALTERNATION + r")"
-    r"|(?P<noun>(?:electric|hybrid|diesel|gas|pickup|sports|company)?\s*(?:car|truck|suv|minivan|van|sedan|"
+    r"|(?P<noun>(?:electric|hybrid|diesel|gas|petrol|pickup|sports|company)?\s*(?:car|truck|suv|minivan|van|sedan|"
     r"hatchback|motorcycle|motorbike|scooter|bike|bicycle|e-bike|automobile|vehicle|pickup)s?))\b")
 _NO = rx(r"no\s+")
 _APPOSITIVE = rx(r",\s+(?=(?:an?\s+|the\s+)?[A-Z])")     # "a car, a Kia Soul"
@@ -457,12 +497,15 @@ def parse_vehicle(raw: str) -> p.Parsed | None:
     noun = (match.group("noun") or "").lower().strip()
     kind = _vehicle_class(noun, brand)
     if noun:
-        if kind == "car" and noun.split()[0] in {"electric", "hybrid", "diesel", "gas"}:
-            values = [p.Value(noun, kind, False, p.EXISTS), p.Value(noun.split()[0], "power " + kind)]
+        if kind == "car" and noun.split()[0] in {"electric", "hybrid", "diesel", "gas", "petrol"}:
+            fuel = "gas" if noun.split()[0] == "petrol" else noun.split()[0]
+            values = [p.Value(noun, kind, False, p.EXISTS), p.Value(fuel, "power " + kind)]
         else:
             values = [p.Value(noun, kind, False, p.EXISTS)]
     else:
         text = " ".join(x for x in (match.group("brand"), match.group("bmodel"), match.group("model")) if x)
+        if match.group("bmodel") and basic_normalize(match.group("bmodel")) in lx.VEHICLE_NOUNS:
+            text = match.group("brand")  # "a Ford truck" names the brand only
         values = [p.Value(text, kind)]
     if match.group("color"):
         values.append(p.Value(match.group("color"), "color " + kind))
@@ -471,6 +514,125 @@ def parse_vehicle(raw: str) -> p.Parsed | None:
     if brand == "tesla" or noun.startswith("electric"):
         values.append(p.Value("electric", "power " + kind))
     return p.Parsed(tuple(values), match.end())
+
+
+def _org_not_single_name(raw: str) -> p.Parsed | None:
+    """An organisation as the subject of "hired me" / "let me go": an acronym, several words,
+    a name with "&", "-" or ".", or a known employer alias - not a lone first name ("Sarah")."""
+    parsed = p.parse_org_not_person(raw)
+    if parsed is None:
+        return None
+    text = parsed.values[0].text
+    if len(text.split()) > 1 or text.isupper() or any(c in text for c in "&-.") or basic_normalize(text) in lx.EMPLOYER_ALIASES \
+            or normalize_employer(text) in lx.KNOWN_EMPLOYERS:
+        return parsed
+    return None
+
+
+def _known_employer(raw: str) -> p.Parsed | None:
+    """An organisation of :data:`lexicon.KNOWN_EMPLOYERS` ("I'm at Google", "I'm with Deloitte")."""
+    parsed = p.parse_org(raw)
+    if parsed is None or normalize_employer(parsed.values[0].text) not in lx.KNOWN_EMPLOYERS:
+        return None
+    if _VISIT_AFTER.match(raw[parsed.end:]):
+        return None  # "I'm at Google for a meeting", "I'm at the Apple store"
+    return parsed
+
+
+def _org_or_known(raw: str) -> p.Parsed | None:
+    """After "went back to": a known employer, or an organisation that is not a known place."""
+    return _known_employer(raw) or (p.parse_org_not_place(raw) if raw[:1].isupper() else None)
+
+
+_VISIT_AFTER = rx(r"\s*(?:'s\s+)?(?:for\s+(?:a|an|the|my|some|lunch|dinner|work\s+drinks)\b|to\s+|today|tonight|this\s+(?:week|morning|afternoon"
+                  r"|evening)|right\s+now|at\s+the\s+moment|store|shop|office\s+for|campus\s+for|event|conference|hq\s+for)")
+
+
+def _pet_count(raw: str) -> p.Parsed | None:
+    """"two cats" -> other ``count cat`` = 2 (an explicit number only; "a cat" states no count)."""
+    words = raw.split()
+    if words[0].lower() in {"only", "just"}:
+        words = words[1:]
+    number = p.first_number(words[0])
+    noun = p.parse_pet_noun(" ".join(words[1:]).removeprefix("pet "))
+    if number is None or noun is None:
+        return None
+    species = normalize_value_pet(noun.values[0].text)
+    return p.single(raw[:raw.lower().index(words[1].lower()) + len(words[1])], len(raw.split(",")[0]),
+                    qualifier=f"count {species}", normalized=f"{number:g}")
+
+
+_CAPITALISED_WORDS = re.compile(r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*")
+
+
+def _capitalised_place(raw: str) -> p.Parsed | None:
+    """The capitalised words at the start of ``raw`` as a place ("Boston the winters ..." -> Boston)."""
+    match = _CAPITALISED_WORDS.match(raw)
+    return p.parse_location_cap(match.group(0)) if match else None
+
+
+def _left_for_place(raw: str) -> p.Parsed | None:
+    """"left Houston for Dallas" -> Dallas (lived in) and Houston (given up), when both are places
+    and at least one is a known place (otherwise "left Google for Meta" is an employer change)."""
+    parts = _FOR_OR_TO.split(raw, 1)
+    if len(parts) != 2:
+        return None
+    old, new = p.parse_location_cap(parts[0]), p.parse_location_cap(parts[1])
+    if not old or not new or old.end < len(parts[0].rstrip(" ,")) - 1:
+        return None
+    keys = {normalize_location(old.values[0].text), normalize_location(new.values[0].text)}
+    if not keys & lx.KNOWN_PLACES:
+        return None
+    offset = len(raw) - len(parts[1])
+    return p.Parsed((new.values[0], old.values[0]._replace(negated=True)), offset + new.end)
+
+
+def _as_job_with_comma(raw: str) -> p.Parsed | None:
+    """"As an accountant, tax season is brutal": a job word right before the comma."""
+    head, comma, _ = raw.partition(",")
+    if not comma or len(head.split()) > 4:
+        return None
+    return p.parse_job_lexicon(head)
+
+
+_HABITS = {"run": "running", "jog": "running", "go running": "running", "swim": "swimming", "go swimming": "swimming",
+           "cycle": "cycling", "go cycling": "cycling", "work out": "gym", "go to the gym": "gym", "exercise": "exercise",
+           "do yoga": "yoga", "meditate": "meditation", "hike": "hiking", "go hiking": "hiking", "climb": "climbing",
+           "go climbing": "climbing"}
+_HABIT = rx("(?:" + "|".join(sorted((re.escape(k).replace("\\ ", r"\s+") for k in _HABITS), key=len, reverse=True)) + r")\b")
+
+
+def _habit(raw: str) -> p.Parsed | None:
+    """A regular activity ("I run every morning", "I never go to the gym") -> activity key."""
+    match = _HABIT.match(raw)
+    if not match:
+        return None
+    key = _HABITS[" ".join(match.group(0).lower().split())]
+    return p.single(match.group(0), match.end(), normalized=key)
+
+
+def _generic_value(raw: str) -> p.Parsed | None:
+    """A short value after "my <attribute> is" (up to 4 words, articles dropped)."""
+    parsed = p.parse_short(raw)
+    if parsed is None:
+        return None
+    words = parsed.values[0].text.split()
+    if len(words) > 4:
+        return None
+    return parsed
+
+
+def _driver_job(raw: str) -> p.Parsed | None:
+    """"a taxi for a living" -> job title "taxi driver"."""
+    word = raw.split()[0]
+    return p.single(f"{word} driver", len(word), normalized=f"{word.lower()} driver")
+
+
+def _as_class(parsed: p.Parsed | None, kind: str) -> p.Parsed | None:
+    """``parsed`` with its vehicle class set to ``kind`` ("my motorbike is a Triumph")."""
+    if parsed is None:
+        return None
+    return parsed._replace(values=tuple(v._replace(qualifier=v.qualifier.replace("car", kind)) for v in parsed.values))
 
 
 def _parse_vehicle_attribute(raw: str) -> p.Parsed | None:
@@ -507,21 +669,34 @@ _SUFFIXES = ("ments", "ment", "ings", "ing", "ers", "er", "ists", "ist", "ians",
 
 
 def _stem(word: str) -> str:
-    """Crude suffix stripping, enough to match "carpenter"/"carpentry", "nurse"/"nursing"."""
+    """Crude suffix stripping, enough to match "carpenter"/"carpentry", "nurse"/"nursing";
+    applied twice so that "engineering" and "engineer" meet ("engine")."""
     if word == "taught":
         return "teach"
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[:-len(suffix)]
-            if suffix in {"ment", "ments"} and word.endswith("e"):
-                word = word[:-1]
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[:-len(suffix)]
+                if suffix in {"ment", "ments"} and word.endswith("e"):
+                    word = word[:-1]
+                break
+        else:
             break
     return word
 
 
 # Stems of the same occupation ("a chef" has been "cooking"; "coding" is "programming").
-_DOMAIN_SYNONYMS = {"chef": "cook", "programm": "cod", "code": "cod", "coder": "cod", "lawyer": "law", "attorney": "law",
-                    "taught": "teach", "drove": "driv", "ran": "run"}
+_DOMAIN_SYNONYMS = {"chef": "cook", "programm": "cod", "code": "cod", "coder": "cod", "coding": "cod", "lawyer": "law",
+                    "attorney": "law", "legal": "law", "taught": "teach", "drove": "driv", "ran": "run",
+                    "develop": "cod", "software": "cod", "fly": "pilot", "flying": "pilot", "aviation": "pilot",
+                    "airline": "pilot", "nursing": "nurs", "medicine": "doctor", "medical": "doctor",
+                    "physician": "doctor", "welding": "weld", "sale": "sal", "salesman": "sal",
+                    "salesperson": "sal", "marketer": "market", "accountancy": "account", "accounting": "account",
+                    "plumbing": "plumb", "carpentry": "carpent", "joinery": "carpent", "joiner": "carpent",
+                    "sell": "sal", "selling": "sal", "sold": "sal", "engine": "engin", "engineer": "engin",
+                    "engineering": "engin", "hair": "hairdress", "barber": "hairdress", "hairdresser": "hairdress",
+                    "hairdressing": "hairdress", "cut": "hairdress", "truck": "driv", "trucker": "driv",
+                    "trucking": "driv", "driving": "driv", "driver": "driv"}
 
 
 def domain_key(text: str) -> str:
@@ -530,7 +705,7 @@ def domain_key(text: str) -> str:
     for word in _DOMAIN_WORD.findall(basic_normalize(text)):
         if word in _GENERIC_DOMAIN or word in lx.UNITS or word in lx.TENS:
             continue
-        stem = _stem(word)
+        stem = _DOMAIN_SYNONYMS.get(word) or _stem(word)
         stems.append(_DOMAIN_SYNONYMS.get(stem, stem))
     return " ".join(sorted(set(stems)))
 
@@ -745,9 +920,14 @@ EMPLOYER_RULES = (
           + _V, p.parse_employer, secondary=(AS_JOB,)),
     # I'm (still) at Deloitte -- only with a cue that it is about work, not a visit ("I'm at Costco")
     _rule("employer", _I + _BE + _BE_NEG + _ADV + r"\s+(?:back\s+)?at" + _V, p.parse_org_not_place, secondary=(AS_JOB,),
-          guard=rx(r"\b(?:still|back|currently|these\s+days|nowadays|actually|first\s+time|no\s+longer|anymore|now\s+at)\b"
+          guard=rx(r"\b(?:still|back|currently|these\s+days|nowadays|actually|first\s+time|no\s+longer|anymore|now\s+at"
+                   r"|always\s+have\s+been|since\s+(?:19|20)\d\d)\b"
+                   r"|\bat\s+[A-Z][\w&'.-]*(?:\s+(?:&\s+)?[A-Z][\w&'.-]*){0,3}\s+now\b"
                    r"|\bat\s+\S+(?:\s+\S+)?\s+(?:as\s+an?|designing|working|doing|building|leading|managing|running"
                    r"|on\s+the|in\s+(?:the\s+)?\w+\s+(?:team|department|practice|division))\b")),
+    _rule("employer", _I + _BE + _BE_NEG + _ADV + r"\s+(?:back\s+)?(?:at|with)" + _V, _known_employer, secondary=(AS_JOB,)),
+    _rule("employer", _I + _HAVE + _ADV + r"\s+(?:went\s+back\s+to|returned\s+to|rejoined|re-joined)" + _V,
+          lambda raw: _org_or_known(raw)),
     _rule("employer", _I + _BE + _ADV + r"\s+on\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?team\s+(?:at|with|for)" + _V,
           p.parse_employer_cap),
     _rule("employer", _I + _BE + _ADV + r"\s+on\s+the" + r"(?P<v>\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)\s+team\b",
@@ -769,7 +949,18 @@ EMPLOYER_RULES = (
     # "I'm with KPMG now" (a single capitalised word at the end may be a person: "I'm with Emily")
     _rule("employer", _I + _BE + _BE_NEG + _ADV + r"\s+with" + _V, p.parse_org_not_person, secondary=(AS_JOB,),
           guard=rx(r"\bwith\s+(?:(?-i:[A-Z]{2,})\b|(?-i:[A-Z])\w+\s+(?-i:[A-Z])\w+|\S+\s+(?:now|these\s+days|full-time|as\s+an?"
-                   r"|since|for\s+\w+\s+years|anymore))")),
+                   r"|since|for\s+\w+\s+years|anymore))|^(?:these\s+days|nowadays|now|currently),?\s+I")),
+    _rule("employer", _I + _BE + _BE_NEG + _ADV + r"\s+an?\s+(?P<v>[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,2})\s+"
+          r"(?:employee|staffer|staff\s+member|contractor|worker)\b", lambda raw: p.parse_org(_EMPLOYEE_NOUN.split(raw, 1)[0])),
+    _rule("employer", r"(?:^|[,;]\s*)(?P<v>[A-Z][\w&'.-]*(?:\s+(?:&\s+)?[A-Z][\w&'.-]*){0,3})\s+(?:just\s+|recently\s+|finally\s+)?"
+          r"(?:(?:hired|employed|recruited|poached)\s+me|took\s+me\s+on|offered\s+me\s+a\s+(?:permanent\s+)?(?:job|role|contract)\s+and\s+I\s+took\s+it)"
+          r"\b", lambda raw: _org_not_single_name(_HIRED_VERB.split(raw, 1)[0])),
+    _rule("employer", r"(?:^|[,;]\s*)(?P<v>[A-Z][\w&'.-]*(?:\s+(?:&\s+)?[A-Z][\w&'.-]*){0,3})\s+(?:let\s+me\s+go|laid\s+me\s+off"
+          r"|fired\s+me|made\s+me\s+redundant|sacked\s+me)\b", lambda raw: _org_not_single_name(_FIRED_VERB.split(raw, 1)[0]),
+          negated=True),
+    _rule("employer", r"\bmy\s+(?:current\s+|new\s+|day\s+|main\s+)?(?:gig|job)\s+(?:is|'s)\s+(?:at|with|for)" + _V, p.parse_org_not_place),
+    _rule("employer", _I + _ADV + r"\s+do\s+(?:[\w-]+\s+){0,3}?(?:work|consulting|contracting|freelancing|shifts)\s+(?:for|at)" + _V,
+          p.parse_employer_cap),
     _rule("employer", _I + _BE + _BE_NEG + _ADV + r"\s+(?:an?\s+)(?P<v>[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*)?)\s+"
           r"(?:employee|staffer|contractor|intern|lifer|veteran|alum(?:nus|na)?\s+employee)\b", p.parse_org),
     _rule("employer", _I + _BE + _BE_NEG + _ADV + r"\s+on\s+(?:the\s+)?(?:staff|payroll|faculty|team)\s+(?:at|of|with)" + _V,
@@ -790,14 +981,21 @@ EMPLOYER_RULES = (
           p.parse_employer_cap),
     # Adobe is where I work
     _rule("employer", r"(?:^|,\s*)(?P<v>[A-Z].{0,40}?)\s+is\s+where\s+I\s+(?:work|'m\s+employed)\b", p.parse_employer_cap),
+    _rule("employer", r"(?:^|[,;]\s*)(?P<v>[A-Z][\w&'.-]*(?:\s+(?:&\s+)?[A-Z][\w&'.-]*){0,3})\s+(?:is|'s)\s+(?:now\s+|still\s+)?my\s+"
+          r"(?:current\s+|new\s+|main\s+)?(?:employer|company|workplace)\b", lambda raw: p.parse_org(_IS_MY.split(raw, 1)[0])),
+    _rule("employer", r"(?:^|[,;]\s*)(?P<v>[A-Z][\w&'.-]*(?:\s+(?:&\s+)?[A-Z][\w&'.-]*){0,3})\s+(?:now\s+)?pays\s+my\s+"
+          r"(?:salary|wages|bills)\b", lambda raw: _org_not_single_name(_PAYS_MY.split(raw, 1)[0])),
     # I quit X; I left (my job at) X; I was laid off from X -> former employer
     _rule("employer", _I + _HAVE + _ADV + r"\s+(?:quit|left|resigned\s+from|retired\s+from|(?:got|was|been)\s+(?:fired|laid\s+off|let\s+go)"
           r"\s+(?:from|by))\s+(?:my\s+(?:job|position|role)\s+(?:at|with)\s+)?(?P<v>.+)", p.parse_employer_cap,
           negated=True, secondary=(FOR_EMPLOYER,)),
     _rule("employer", r"\bmy\s+last\s+day\s+(?:at|with)\s+(?P<v>.+)", p.parse_employer_cap, negated=True),
+    _rule("employer", r"\bmy\s+(?:time|job|stint|career|days)\s+(?:at|with)\s+(?P<v>[A-Z].+?)\s+(?:ended|is\s+over|was\s+over|came\s+to\s+an\s+end"
+          r"|finished|wrapped\s+up)\b", lambda raw: p.parse_org(raw), negated=True),
     # I'm unemployed / between jobs; I quit my job; I lost my job -> no employer now
     _rule("employer", _I + _BE + _ADV + r"\s+(?P<v>unemployed|out\s+of\s+work|jobless|between\s+jobs|retired"
-          r"|not\s+working|a\s+stay-at-home|looking\s+for\s+(?:a\s+job|work))\b",
+          r"|not\s+working(?!\s+(?:today|tonight|tomorrow|this|on|at\s+the\s+moment|right\s+now|from|late|weekends|much|much))"
+          r"|a\s+stay-at-home|looking\s+for\s+(?:a\s+job|work))\b",
           _fixed("unemployed", p.WILDCARD, negated=True)),
     _rule("employer", _I + _HAVE + _ADV + r"\s+(?P<v>quit|lost|left)\s+my\s+(?:job|position)\b",
           _fixed("my job", p.WILDCARD, negated=True)),
@@ -837,6 +1035,15 @@ JOB_RULES = (
     # I was / got promoted to X; I was made X; I became a X; they hired me as X
     _rule("job_title", _I + _HAVE + r"(?:\s+(?:just|recently|finally|been|was|got|officially|now|also))+"
           r"\s+(?:promoted|bumped\s+up|moved\s+up|demoted|moved\s+down|reassigned|transferred)\s+to" + _V, p.parse_job),
+    _rule("job_title", r"\b(?:they|we|the\s+(?:company|firm|school|board|hospital)|my\s+(?:boss|manager|company)|[A-Z][\w&-]*)"
+          r"\s+(?:just\s+|finally\s+|recently\s+|officially\s+)?(?:promoted|bumped|moved)\s+me(?:\s+up)?\s+to" + _V, p.parse_job),
+    _rule("job_title", _I + _HAVE + _ADV + r"\s+got\s+(?:a|my)\s+promotion\s+to" + _V, p.parse_job),
+    _rule("job_title", r"\bmy\s+(?:recent\s+|new\s+)?promotion\s+to" + _V, p.parse_job),
+    _rule("job_title", r"\b(?:in|with)\s+my\s+(?:job|role|work|position|career|day\s+job)\s+as(?=\s+an?\s)" + _V,
+          lambda raw: p.parse_job_lexicon(_NEXT_CLAUSE.split(raw, 1)[0])),
+    _rule("job_title", r"^(?:as)(?=\s+an?\s)" + _V, lambda raw: _as_job_with_comma(raw)),
+    _rule("job_title", _I + _ADV + r"\s+drive\s+an?\s+(?P<v>(?:taxi|cab|bus|lorry|truck|van|forklift|ambulance|tractor|train|tram))"
+          r"\s+(?:for\s+(?:a\s+living|work)|professionally)\b", lambda raw: _driver_job(raw)),
     _rule("job_title", _I + r"\s+(?:was|got|have\s+been|'ve\s+been)\s+(?:just\s+)?made(?:\s+a|\s+an|\s+the)?" + _V,
           p.parse_job_lexicon),
     _rule("job_title", _I + _HAVE + _ADV + r"\s+became" + _V, p.parse_job_lexicon),
@@ -846,14 +1053,21 @@ JOB_RULES = (
           r"(?:\s+as)?" + _V, p.parse_job_lexicon),
     _rule("job_title", _I + _BE + _ADV + r"\s+(?P<v>retired|semi-retired)\b", _fixed("retired", "retired")),
     _rule("employer", _I + _BE + _ADV + r"\s+an?\s+(?P<v>retired)\s+\w+", _fixed("retired", p.WILDCARD, negated=True)),
+    _rule("employer", _I + _HAVE + _ADV + r"\s+(?:finally\s+|officially\s+)?(?P<v>retired)\b(?!\s+from)(?!\s+(?:my|the|our|a)\b)",
+          _fixed("retired", p.WILDCARD, negated=True)),
     # I graduated -> no longer a student
     _rule("job_title", _I + _HAVE + _ADV + r"\s+(?P<v>graduated)\b", _fixed("student", "student", negated=True)),
+    _rule("job_title", _I + _HAVE + _ADV + r"\s+(?P<v>finished|completed|left)\s+(?:uni|university|college|school|my\s+(?:degree|studies|course))\b",
+          _fixed("student", "student", negated=True)),
 )
 
 AGE_RULES = (
     _rule("age", _I + _BE + _BE_NEG + r"(?:\s+(?:now|currently|only|just|actually|already|almost|nearly|about"
           r"|around|roughly|close\s+to|closer\s+to|over|under|well\s+over|still))*" + _V, p.parse_age),
     _rule("age", r"\bmy\s+age\s+(?:is|'s)" + _BE_NEG + _V, p.parse_age),
+    _rule("age", r"^at\s+(?=(?P<v>\d{2}),\s+I(?:'m|\s+am|\s+feel|\s+have|'ve|\s+still|\s+can|\s+really|\s+think|\s+know)\b)", p.parse_age_number),
+    _rule("age", r"\b(?:had|celebrated|celebrating|turned|it's|it\s+is|today\s+is)\s+my\s+(?P<v>\d{1,3})(?:st|nd|rd|th)\s+birthday\b",
+          lambda raw: p.parse_age(raw.split()[0].rstrip("stndrh") if raw.split()[0][:-2].isdigit() else raw)),
     _rule("age", _I + _BE + r"\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?,\s+(?=(?P<v>\d{1,3}\b))", p.parse_age),
     _rule("age", _I + _HAVE + _ADV + r"\s+(?:turned|hit|reached)" + _V, p.parse_age),
     _rule("age", _I + _BE + _ADV + r"\s+pushing" + _V, lambda raw: _pushing_age(raw)),
@@ -879,10 +1093,15 @@ LOCATION_RULES = (
           p.parse_location, negated=True),
     # home is Denver; Phoenix is home; Seattle is where I live; I'm a Denver resident
     _rule("location", r"(?:^|\bmy\s+)home\s+(?:is|'s)" + _BE_NEG + _ADV + r"(?:\s+in)?" + _V, p.parse_location_cap),
+    _rule("location", r"(?:^|,\s*)(?P<v>[A-Z][\w .'-]{1,30}?)\s+(?:has\s+been|'s\s+been|became)\s+(?:my\s+|our\s+)?home\b(?!\s+(?:to|for)\b)",
+          lambda raw: p.parse_location_cap(_HAS_BEEN_HOME.split(raw, 1)[0])),
+    _rule("location", r"^(?:so\s+|well\s+|anyway\s+)?(?:here|out\s+here|over\s+here|back\s+here|up\s+here|down\s+here)\s+in" + _V,
+          lambda raw: _capitalised_place(raw)),
+    _rule("location", _WE + _HAVE + _ADV + r"\s+(?:packed\s+up\s+and\s+)?(?:left|moved\s+(?:away\s+)?from)" + _V, lambda raw: _left_for_place(raw)),
     _rule("location", r"(?:^|,\s*)(?P<v>[A-Z][\w .'-]{1,30}?)\s+is\s+(?:now\s+)?(?:home|where\s+(?:I|we)\s+live)\b",
           p.parse_location_cap),
-    _rule("location", _I + _BE + _ADV + r"\s+an?\s+(?P<v>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\s+(?:resident|native|local)\b",
-          p.parse_location_cap),
+    _rule("location", _I + _BE + _ADV + r"\s+an?\s+(?P<v>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\s+(?:resident|local)\b",
+          lambda raw: p.parse_location_cap(_RESIDENT_NOUN.split(raw, 1)[0])),
     _rule("location", _I + r"(?:\s+now)?\s+call\s+(?P<v>.+?)\s+home\b", p.parse_location),
     # I've been in Dallas (for ten years); I'm a resident of Ohio; our house is in Reno
     _rule("location", _WE + r"(?:'ve|\s+have)" + _ADV + r"\s+been\s+(?:living\s+)?in" + _V, p.parse_location_cap),
@@ -966,7 +1185,33 @@ SPOUSE_RULES = (
     # I'm married; I got married; "my wife ..." -> a spouse exists
     _rule("spouse", _I + _BE + _ADV + r"\s+(?P<v>(?:happily\s+)?married)\b(?!\s+to)", _fixed("married", p.EXISTS)),
     _rule("spouse", _I + _HAVE + _ADV + r"\s+(?:got|just\s+got)\s+(?P<v>married)\b(?!\s+to)", _fixed("married", p.EXISTS)),
-    _rule("spouse", _WE + _HAVE + _ADV + r"\s+(?P<v>tied\s+the\s+knot|got\s+hitched|eloped)\b", _fixed("married", p.EXISTS)),
+    _rule("spouse", _WE + _HAVE + _ADV + r"\s+(?P<v>tied\s+the\s+knot|got\s+hitched|eloped|got\s+married|(?:were|are)\s+married"
+          r"|said\s+(?:our\s+)?(?:vows|i\s+do))\b(?!\s+to)", _fixed("married", p.EXISTS),
+          guard=rx(r"^(?!.*\b(?:my|our)\s+(?:friends?|sister|brother|parents|mum|mom|dad|neighbou?rs?|cousins?)\b)")),
+    _rule("spouse", _I + _HAVE + r"(?:\s+got)?" + _ADV + _NEG + r"(?:\s+(?:have|had|got))?\s+an?\s+(?P<v>wife|husband|spouse)\b",
+          _fixed("married", p.EXISTS)),
+    _rule("spouse", _I + _BE + _BE_NEG + _ADV + r"\s+(?:in\s+a\s+(?:serious\s+|committed\s+|long-term\s+)?(?P<v>relationship)"
+          r"|(?P<v2>seeing\s+someone|taken))\b(?!\s+with)", _fixed("partner", p.EXISTS)),
+    _rule("spouse", r"\b(?:with|and)\s+my\s+(?P<v>fianc[eé]e?)\b|\bmy\s+(?P<v2>fianc[eé]e?)\s+(?:and\s+I|is|lives|works)\b",
+          _fixed("engaged", p.EXISTS, qualifier="engaged")),
+    _rule("spouse", r"\b(?:since|after)\s+(?:the|my|our)\s+(?P<v>divorce|separation)\b|\bmy\s+(?P<v2>divorce|separation)\s+(?:was|is|went|came)\b",
+          _fixed("divorced", p.WILDCARD, negated=True)),
+    _rule("spouse", _I + _BE + _ADV + r"\s+an?\s+(?P<v>single\s+(?:mum|mom|dad|mother|father|parent))\b",
+          _fixed("single", p.WILDCARD, negated=True)),
+    _rule("spouse", r"(?:^|,\s*)(?:and\s+)?(?P<neg>never)\s+(?P<v>married)\b", _fixed("married", p.WILDCARD), never=True),
+    _rule("spouse", r"(?:^|,\s*)(?P<v>[A-Z][^\W\d_]+)\s+(?:is|'s)\s+(?:now\s+)?my\s+(?:ex-|ex\s+|former\s+)(?:wife|husband|spouse|partner"
+          r"|girlfriend|boyfriend|fianc[eé]e?)\b", p.parse_name_cap, negated=True),
+    _rule("spouse", r"(?:^|\s)(?P<v>[A-Z][^\W\d_]+)\s+and\s+I\s+(?:have\s+|just\s+|recently\s+|finally\s+)?(?:called\s+off|broke\s+off"
+          r"|ended)\s+(?:the|our)\s+(?:engagement|relationship|marriage)\b", p.parse_name_cap, negated=True),
+    _rule("spouse", r"\b(?:we|[A-Z][^\W\d_]+\s+and\s+I)(?:'re|\s+are)?\s*(?P<neg>aren't|are\s+not|'re\s+not|were\s+never|have\s+never\s+been)"
+          r"\s+(?:actually\s+|really\s+|officially\s+)?(?P<v>married)\b",
+          _fixed("married", p.EXISTS)),
+    _rule("spouse", r"\bwe(?:'re|\s+are)" + _ADV + r"\s+(?P<v>engaged)\b", _fixed("engaged", p.EXISTS, qualifier="engaged")),
+    _rule("spouse", r"\bwe(?:'re|\s+are)" + _ADV + r"\s+(?P<v>(?:happily\s+)?married)\b(?!\s+to)", _fixed("married", p.EXISTS)),
+    _rule("spouse", _I + _BE + _BE_NEG + _ADV + r"\s+an?\s+(?:happily\s+)?(?P<v>married)\s+(?:man|woman|person|guy|lady|bloke"
+          r"|mother|father|mum|mom|dad)\b", _fixed("married", p.EXISTS)),
+    _rule("spouse", _I + r"(?:'ve|\s+have)(?:\s+got)?" + _ADV + r"\s+an?\s+(?:boyfriend|girlfriend|partner|husband|wife"
+          r"|fianc[eé]e?)\s+(?:named|called)" + _V, p.parse_name_cap),
     _rule("spouse", r"\b(?<!ex-)(?<!late\s)(?<!future\s)(?<!former\s)my\s+(?P<v>wife|husband|spouse)\b(?!'s\s+(?:ex|late))",
           _fixed("spouse", p.EXISTS)),
     _rule("spouse", r"\bour\s+(?P<v>(?:wedding\s+)?anniversary)\b", _fixed("married", p.EXISTS)),
@@ -985,6 +1230,8 @@ NAME_RULES = (
     _rule("name", _I + _BE + _BE_NEG + _V, p.parse_name_cap),  # "I'm Sarah" (capitalised, not "I'm Tired")
     _rule("name", _I + r"(?:'m|\s+am)\s+(?:called|named|known\s+as)" + _V, p.parse_name_cap),
     _rule("name", r"\bthe\s+name(?:'s|\s+is)" + _V, p.parse_name_cap),
+    _rule("name", _I + _HAVE + _ADV + r"\s+(?:legally\s+)?changed\s+my\s+(?:full\s+|legal\s+)?name\s+to" + _V, p.parse_name_cap),
+    _rule("name", r"\bmy\s+new\s+(?:full\s+|legal\s+)?name\s+(?:is|'s)" + _V, p.parse_name_cap),
     _rule("name", _I + _ADV + r"\s+go\s+by(?:\s+my\s+(?:married|maiden|middle|full|first)\s+name)?(?:\s+now)?,?" + _V,
           p.parse_name_cap),
     _rule("name", r"(?:^|,\s*)(?P<v>[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?)\s+is\s+my\s+(?:full\s+|first\s+|real\s+)?name\b",
@@ -1005,11 +1252,19 @@ PET_RULES = (
     _rule("pet", r"(?:^|,\s*)(?P<v>[A-Z][\w'-]*(?:\s+and\s+[A-Z][\w'-]*)?)\s+(?:is|are)\s+my\s+" + _PET_NOUNS + r"\b",
           lambda raw: _named_pets(raw)),
     # my dog passed away; Luna ran away -> the pet is gone
-    _rule("pet", r"\b(?:my|our)\s+(?P<v>" + _PET_NOUNS + r")(?:,\s+[A-Z]\w+,)?\s+(?:just\s+|recently\s+)?(?:passed\s+away|died"
+    _rule("pet", r"\b(?:my|our)\s+(?P<v>" + _PET_NOUNS + r")(?:,\s+[A-Z]\w+,)?\s+(?:just\s+|recently\s+|sadly\s+)?(?:passed\s+away|passed\s+on|passed|died"
           r"|ran\s+away|was\s+put\s+down|went\s+missing|had\s+to\s+be\s+put\s+down)", p.parse_pet_noun, negated=True),
-    _rule("pet", r"(?:^|,\s*|\bso\s+)(?P<v>[A-Z][a-z]+)\s+(?:just\s+|recently\s+)?(?:passed\s+away|died|ran\s+away"
+    _rule("pet", r"(?:^|,\s*|\bso\s+)(?P<v>[A-Z][a-z]+)\s+(?:just\s+|recently\s+|sadly\s+)?(?:passed\s+away|passed\s+on|died|ran\s+away"
           r"|was\s+put\s+down|went\s+missing)\b", lambda raw: _pet_name_gone(raw), negated=True),
     _rule("pet", r"\bthere(?:'s|\s+is)\s+(?P<v>no\s+" + _PET_NOUNS + r")\b", p.parse_pet),
+    _rule("pet", _I + r"(?:'ve|\s+have)\s+never\s+(?:been\s+an?\s+(?P<v>pet)\s+(?:owner|person|parent)|had\s+(?:a\s+|any\s+)?(?P<v2>pets?))\b",
+          _fixed("pets", p.WILDCARD, negated=True), never=True),
+    _rule("pet", _WE + _HAVE + _ADV + r"\s+(?:sold|rehomed|gave\s+away|gave\s+up|re-homed|had\s+to\s+rehome)\s+(?:the|our|my)\s+(?P<v>"
+          + _PET_NOUNS + r")\b", p.parse_pet_noun, negated=True),
+    _rule("other", _WE + _HAVE + _ADV + r"(?:\s+have\s+got|'ve\s+got|\s+have|\s+own|\s+got)\s+(?P<v>(?:only\s+|just\s+)?(?:one|two|three"
+          r"|four|five|six|seven|eight|\d+)\s+(?:pet\s+)?" + _PET_NOUNS + r")\b(?!\s+and\b)", lambda raw: _pet_count(raw)),
+    _rule("pet", r"\b(?:the|my|our)\s+only\s+(?:pets?|animals?)\s+(?:(?:I|we)\s+(?:have|own|'ve\s+got|still\s+have|keep)"
+          r"(?:\s+left)?\s+)?(?:is|are)\s+(?=(?P<v>(?:an?|one|two|\d+)\s+.+))", p.parse_pet),
     _rule("pet", _WE + _BE + _ADV + r"\s+an?\s+(?P<v>" + _PET_NOUNS + r")\s+(?:owner|parent|mom|dad|person)\b", p.parse_pet_noun),
     _rule("pet", _WE + _HAVE + _ADV + r"\s+(?:had\s+to\s+)?(?:put|gave|give|rehomed|rehome|lost)\s+(?:my|our)\s+(?P<v>"
           + _PET_NOUNS + r")(?:\s+(?:down|away|up))?\b", p.parse_pet_noun, negated=True),
@@ -1039,6 +1294,8 @@ LANGUAGE_RULES = (
           p.parse_languages),
     _rule("language", _I + _BE + _BE_NEG + _ADV + r"\s+(?:fluent|conversational|bilingual|trilingual|multilingual|proficient)"
           r"(?:\s+in|\s*[-:,(]\s*|\s+-)?" + _V, p.parse_languages),
+    _rule("language", r"(?:^|,\s*)(?P<v>[A-Z][a-z]+)\s+is\s+(?:my|the)\s+only\s+language(?:\s+I\s+(?:\w+\s+)?(?:speak|know))?\s*(?:[.,;!]|$)",
+          p.parse_languages),
     _rule("language", r"\bmy\s+(?:native|first|mother)\s+(?:language|tongue)\s+is" + _V, p.parse_languages,
           qualifier="native"),
     _rule("language", _I + _BE + _ADV + r"\s+an?\s+native" + _V, p.parse_languages, qualifier="native"),
@@ -1054,11 +1311,12 @@ LANGUAGE_RULES = (
 )
 
 # Verbs of liking / disliking; the polarity is resolved in the driver.
-DISLIKE_VERBS = rx(r"^(?:hate|hated|dislike|disliked|detest|despise|loathe|can't\s+stand|cannot\s+stand|can\s+not\s+stand"
+DISLIKE_VERBS = rx(r"^(?:hate|hated|dislike|disliked|detest|despise|loathe|avoid|can't\s+stand|cannot\s+stand|can\s+not\s+stand"
                    r"|can't\s+handle|can't\s+bear|can't\s+do)$")
 PREFERENCE_RULES = (
-    _rule("preference", _I + _HAVE + _ADV + _NEG + _ADV + r"\s+(?P<verb>love|loved|like|liked|enjoy|enjoyed|adore|prefer"
-          r"|hate|hated|dislike|disliked|detest|despise|loathe|can't\s+stand|cannot\s+stand|can\s+not\s+stand"
+    _rule("preference", _I + _HAVE + _ADV + _NEG + _ADV + r"(?:\s+(?:come|grown|started|begun|learned|learnt)\s+to)?"
+          r"\s+(?P<verb>love|loved|like|liked|enjoy|enjoyed|adore|prefer"
+          r"|hate|hated|dislike|disliked|detest|despise|loathe|avoid|can't\s+stand|cannot\s+stand|can\s+not\s+stand"
           r"|can't\s+handle|can't\s+bear)(?!\s+(?:to\s+)?(?:it|that|this|them|him|her|you|me)\b)" + _V,
           p.parse_preference),
     _rule("preference", _I + _BE + _BE_NEG + _ADV + r"\s+(?:a\s+)?(?:big\s+|huge\s+|great\s+|massive\s+)?fan\s+of" + _V,
@@ -1066,19 +1324,31 @@ PREFERENCE_RULES = (
     _rule("preference", _I + _BE + _BE_NEG + _ADV + r"\s+(?:really\s+)?(?:into|obsessed\s+with|crazy\s+about|big\s+on"
           r"|passionate\s+about|keen\s+on|fond\s+of)" + _V, p.parse_preference),
     _rule("preference", _I + _ADV + r"\s+(?:can't\s+get\s+enough\s+of|could\s+eat|live\s+for)" + _V, p.parse_preference),
+    _rule("preference", r"(?:^|,\s*)(?P<v>[A-Za-z][\w' -]{1,30}?)\s+(?:makes|make)\s+me\s+(?:feel\s+)?(?:sick|ill|nauseous|miserable)\b",
+          lambda raw: p.parse_preference(_MAKES_ME.split(raw, 1)[0]), negated=True,
+          guard=rx(r"^(?!(?:it|that|this|he|she|they|there|which|what|everything|work|my\s+\w+)\b)")),
+    _rule("preference", r"(?:^|,\s*)(?P<v>[A-Za-z][\w' -]{1,30}?)\s+(?:is|are)\s+(?:honestly\s+|just\s+|so\s+|really\s+)?"
+          r"(?:the\s+worst|awful|terrible|horrible|overrated|gross|disgusting|the\s+pits|unbearable|rubbish)\b",
+          lambda raw: p.parse_preference(_IS_ARE.split(raw, 1)[0]), negated=True,
+          guard=rx(r"^(?!(?:it|that|this|he|she|they|there|which|what|traffic|the\s+weather|everything)\b)")),
+    _rule("preference", r"(?:^|,\s*)(?P<v>[A-Za-z][\w' -]{1,30}?)\s+(?:doesn't|does\s+not|don't|do\s+not)\s+(?:really\s+)?agree\s+with\s+me\b",
+          lambda raw: p.parse_preference(_DISAGREES.split(raw, 1)[0]), negated=True,
+          guard=rx(r"^(?!(?:it|that|this|he|she|they|there|which|what|my\s+\w+)\b)")),
     _rule("preference", _I + _ADV + r"\s+(?P<neg>don't|do\s+not)\s+care\s+(?:for|about|much\s+for)" + _V, p.parse_preference),
     _rule("preference", _I + _ADV + r"(?P<neg>\s+(?:don't|do\s+not|never))" + _ADV
           + r"\s+(?:watch|listen\s+to|read|play|go\s+to)" + _V, p.parse_preference),
     _rule("preference", _I + _ADV + r"\s+(?:prefer|love|like)" + _V, parse_comparison),
     _rule("preference", r"(?:^|,\s*)(?P<v>[A-Z][\w' -]{0,30}?)\s+(?:bores|bore|disgusts|disgust|annoys|annoy)\s+me\b",
-          p.parse_preference, negated=True),
-    _rule("preference", r"(?:^|,\s*)(?P<v>[A-Z][\w' -]{0,30}?)\s+(?:isn't|is\s+not|aren't|are\s+not)\s+(?:really\s+)?"
-          r"(?:my\s+thing|for\s+me|my\s+cup\s+of\s+tea)\b", p.parse_preference, negated=True),
+          lambda raw: p.parse_preference(_BORES_ME.split(raw, 1)[0]), negated=True),
+    _rule("preference", r"(?:^|,\s*)(?P<v>[A-Za-z][\w' -]{0,30}?)\s+(?:isn't|is\s+not|aren't|are\s+not|'s\s+not|'re\s+not)"
+          r"\s+(?:really\s+|at\s+all\s+|exactly\s+)?(?:my\s+thing|for\s+me|my\s+cup\s+of\s+tea|my\s+scene|my\s+jam)\b",
+          lambda raw: p.parse_preference(_NOT_MY_THING.split(raw, 1)[0]), negated=True,
+          guard=rx(r"^(?!(?:it|that|this|he|she|they|there|which|what)\b)")),
 )
 
 DIET_RULES = (
     _rule("diet", _I + _BE + _BE_NEG + _ADV + r"(?:\s+(?:a|an|on\s+a|on\s+the|still))?" + r"(?=\s)" + _V, parse_diet),
-    _rule("diet", _I + _HAVE + _ADV + _NEG + _ADV + r"\s+(?:been|went|gone|turned|became|keep|eat|follow|stick\s+to|do)"
+    _rule("diet", _I + _HAVE + _ADV + _NEG + _ADV + r"\s+(?:been|went|gone|turned|became|keep|eat|follow|stick\s+to|do|doing)"
           r"(?:\s+(?:a|an|strictly|fully|mostly|completely))?" + _V, parse_diet),
     _rule("diet", _I + _ADV + r"\s+keep" + r"(?P<v>\s*kosher)\b", lambda raw: parse_diet(raw.strip())),
     _rule("diet", _I + _HAVE + _ADV + _NEG + _ADV + r"\s+(?:eat|eats|ate|had|have|drink|drank|order|cook|started\s+eating"
@@ -1087,6 +1357,14 @@ DIET_RULES = (
           r"|eat\s+and\s+drink|consume|touch|put)(?:\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|any|some|regular))?" + _V,
           parse_food, qualifier="eats"),
     _rule("diet", _I + _HAVE + _ADV + r"\s+(?:love|like|enjoy|adore|crave|can't\s+resist)" + _V, parse_food, qualifier="eats"),
+    _rule("diet", _WE + _HAVE + _ADV + r"\s+(?:had|ate|grabbed|ordered|devoured|scoffed|enjoyed|tried|cooked|made|polished\s+off"
+          r"|downed|sank|split|shared)" + _V, parse_food_in_phrase, qualifier="eats"),
+    _rule("diet", r"^(?:honestly\s+|for\s+me\s+)?nothing\s+beats" + _V, parse_food_in_phrase, qualifier="eats"),
+    _rule("diet", r"(?:^|,\s*)(?P<v>[\w' -]{2,40}?)\s+(?:is|are|was|were)\s+(?:basically\s+|always\s+)?my\s+(?:little\s+|daily\s+|nightly\s+"
+          r"|weekly\s+)?(?:ritual|guilty\s+pleasure|weakness|vice|treat)\b", lambda raw: parse_food_in_phrase(raw.lower()), qualifier="eats"),
+    _rule("diet", r"(?:^|,\s*)(?P<v>[\w' -]{2,40}?)\s+(?:is|are|was|were)\s+(?:basically\s+|always\s+)?my\s+(?:go-to|usual|regular"
+          r"|favou?rite|staple|daily)\s+(?:lunch|dinner|breakfast|meal|snack|food|order|drink|dish|treat)",
+          lambda raw: parse_food_in_phrase(raw.lower()), qualifier="eats"),
     _rule("diet", r"(?:^|,\s*)(?P<v>[A-Z][a-z]+(?:\s+[a-z]+)?)\s+is\s+my\s+favou?rite\s+(?:thing\s+to\s+eat|food|meal|dish|fish|meat)",
           lambda raw: parse_food(raw.lower()), qualifier="eats"),
     _rule("diet", _I + _ADV + r"(?P<neg>\s+(?:don't|do\s+not|never|no\s+longer))\s+(?P<v>drink)\b(?!\s+(?:coffee|tea|soda|milk|water|juice))",
@@ -1102,7 +1380,8 @@ DIET_RULES = (
     _rule("diet", _I + _ADV + r"\s+eat\s+(?P<v>everything|anything)\b", _fixed("omnivore", "omnivore", qualifier="style")),
     _rule("diet", _I + _HAVE + _ADV + r"\s+(?:avoid|cut\s+out|gave\s+up|stopped\s+eating|quit\s+eating|don't\s+touch|stay\s+away\s+from)"
           + _V, parse_food, negated=True, qualifier="eats"),
-    _rule("diet", _I + _BE + _ADV + r"\s+an?\s+(?P<v>meat)[-\s](?:eater|lover)\b", parse_food, qualifier="eats"),
+    _rule("diet", _I + _BE + _ADV + r"\s+an?\s+(?:big\s+|huge\s+|real\s+|massive\s+|serious\s+)?(?P<v>meat)[-\s](?:eater|lover)\b",
+          parse_food, qualifier="eats"),
 )
 
 HEALTH_RULES = (
@@ -1146,6 +1425,11 @@ HEALTH_RULES = (
     # medication
     _rule("health", _I + _ADV + _NEG + _ADV + r"\s+(?:take|am\s+on|'m\s+on|use)\s+(?P<v>any\s+(?:medications?|meds|pills|drugs)"
           r"|medications?)\b", _fixed("medication", p.WILDCARD, qualifier="medication")),
+    _rule("health", _I + _ADV + r"\s+(?:take|am\s+on|'m\s+on|use)\s+(?P<v>no)\s+(?:medications?|meds|pills|drugs)\b",
+          _fixed("medication", p.WILDCARD, negated=True, qualifier="medication")),
+    _rule("health", _I + _ADV + r"\s+(?:take|am\s+on|'m\s+on|use)\s+(?:daily\s+|regular\s+|my\s+|some\s+)?(?P<v>(?:[\w-]+\s+){0,3}?"
+          r"(?:medications?|meds|pills|tablets|medicine))\b(?!\s+(?:for\s+(?:my\s+)?(?:dog|cat|pet)))",
+          _fixed("medication", p.EXISTS, qualifier="medication"), guard=rx(r"^(?!.*\b(?:any|no)\s+(?:medications?|meds|pills))")),
     _rule("health", _I + _ADV + _NEG + _ADV + r"\s+take\s+(?P<v>[a-z]+(?:in|ol|ide|ine|ate|am|an|ex|il|one|pril|sartan|statin|zole))\b",
           lambda raw: p.single(raw.split()[0], len(raw.split()[0]), qualifier="medication",
                                normalized=basic_normalize(raw.split()[0]))),
@@ -1212,14 +1496,22 @@ VEHICLE_RULES = (
           r"|bought|got|purchased|leased|park|parked|have\s+got|'ve\s+got)" + _V, parse_vehicle),
     _rule("vehicle", r"\bmy\s+(?:current\s+|new\s+|only\s+|one\s+and\s+only\s+)?(?:car|ride|vehicle|truck)(?:'s|\s+is)" + _BE_NEG
           + _V, parse_vehicle),
+    _rule("vehicle", r"\bthe\s+(?P<v>(?:(?:19|20)\d\d\s+)?(?:" + _BRAND_ALTERNATION + r"|" + _MODEL_ALTERNATION + r")\b[\w\s-]{0,20}?)\s+(?:that\s+)?I"
+          r"\s+(?:drive|own|have|lease)\b", parse_vehicle),
+    _rule("vehicle", r"\bmy\s+(?:current\s+|new\s+|only\s+)?(?:motorbike|motorcycle|bike|scooter)(?:'s|\s+is)" + _BE_NEG + _V,
+          lambda raw: _as_class(parse_vehicle(raw), "motorcycle")),
     _rule("vehicle", r"\bmy\s+(?P<v>(?:(?:19|20)\d\d\s+)?(?:" + _BRAND_ALTERNATION + r"|" + _MODEL_ALTERNATION + r")\b.*)",
           parse_vehicle),
     _rule("vehicle", r"\bmy\s+(?:(?:" + _BRAND_ALTERNATION + r")\s+)?(?:" + _MODEL_ALTERNATION + r"|car)\s+(?P<v>(?:is|'s|runs)\b.*)",
           _parse_vehicle_attribute),
     _rule("vehicle", _I + _HAVE + _ADV + r"\s+(?:sold|got\s+rid\s+of|totaled|totalled|wrecked|gave\s+away|traded\s+in)"
           r"\s+(?:my|the|our)" + _V, parse_vehicle, negated=True),
-    _rule("vehicle", _I + _ADV + r"\s+(?P<neg>can't|cannot|don't|do\s+not|never)\s+(?P<v>drive)\b",
+    _rule("vehicle", _I + _ADV + r"\s+(?P<neg>can't|cannot|don't|do\s+not|never)\s+(?P<v>drive)\b(?!\s+(?:a|an|the|my|our|his|her|to|on|much|often|very|a\s+lot|at\s+night|in\s+the|on\s+weekends|far|fast)\b)",
           _fixed("car", p.WILDCARD, qualifier="car")),
+    _rule("vehicle", _I + _ADV + r"\s+(?P<v>bike|cycle|ride\s+my\s+bike)\s+(?:to|everywhere|into|home)\b",
+          _fixed("bike", "+", qualifier="bicycle")),
+    _rule("vehicle", _I + _ADV + r"\s+(?P<v>drove)\s+(?:to|home|into|up|down|over|back|across|through)\b",
+          _fixed("car", "+", qualifier="car")),
     _rule("vehicle", _I + _ADV + r"\s+(?P<v>drive)\s+(?:to\s+work|everywhere|to\s+the\s+office|daily|every\s+day)\b",
           _fixed("car", p.EXISTS, qualifier="car")),
 )
@@ -1245,6 +1537,19 @@ CHILD_RULES = (
     _rule("child", _WE + r"\s+(?:just\s+)?had\s+our\s+(?P<v>(?:second|third|fourth|fifth|first)\s+(?:baby|child|kid).*)",
           lambda raw: _ordinal_child(raw)),
     _rule("child", r"\bmy\s+only\s+child\s+is\s+(?P<v>.+)", lambda raw: _only_child(raw)),
+    _rule("child_count", _WE + _HAVE + r"(?:\s+got)?" + _ADV + r"\s+(?:an?|one)\s+(?P<v>only\s+child)\b", _fixed("one child", "1")),
+    _rule("child_count", r"\bboth\s+(?:of\s+)?(?:my|our)\s+(?P<v>sons|daughters|boys|girls)\b",
+          lambda raw: p.single(raw.split()[0], len(raw.split()[0]), normalized="2",
+                               qualifier="sons" if raw.lower().startswith(("sons", "boys")) else "daughters")),
+    _rule("child_count", r"\bboth\s+(?:of\s+)?(?:my|our)\s+(?P<v>kids|children)\b", _fixed("two children", "2")),
+    _rule("child", _WE + _HAVE + r"(?:\s+(?:just|recently|finally))?\s+(?:had|welcomed|adopted)\s+(?:a|our|my)\s+(?:new\s+|first\s+|second\s+"
+          r"|third\s+|fourth\s+|fifth\s+)?(?P<v>baby(?:\s+(?:boy|girl))?|son|daughter|child|kid|little\s+(?:boy|girl))\b",
+          _fixed("new child", p.EXISTS, qualifier="born")),
+    _rule("child", _I + _HAVE + r"(?:\s+(?:just|recently))?\s+(?P<v>gave\s+birth)\b", _fixed("new child", p.EXISTS, qualifier="born")),
+    _rule("child", r"\b(?:our|my)\s+(?:new\s+|first\s+|second\s+|third\s+|fourth\s+|youngest\s+)?(?P<v>baby|child|son|daughter|boy|girl)"
+          r"(?:\s+(?:boy|girl))?\s+(?:was|has\s+been)\s+born\b", _fixed("new child", p.EXISTS, qualifier="born")),
+    _rule("child", _WE + _HAVE + r"(?:\s+(?:just|recently|finally))?\s+welcomed\s+(?:our|a|my)\s+(?P<v>second|third|fourth|new\s+baby"
+          r"|baby|son|daughter|little)\b", _fixed("new child", p.EXISTS, qualifier="born")),
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
@@ -1322,6 +1627,8 @@ EDUCATION_RULES = (
     _rule("education", _I + _HAVE + _ADV + _NEG + r"\s+attend(?:ed)?" + _V, _parse_school()),
     _rule("education", _I + _ADV + r"\s+only\s+(?:have|hold|got)" + _V, parse_degree, qualifier="highest"),
     _rule("education", _I + _HAVE + _ADV + r"\s+(?:went|go)\s+to" + _V, lambda raw: _school_for(raw)),
+    _rule("education", _I + _ADV + r"\s+(?P<neg>never|didn't|did\s+not)\s+(?:go|went|attend|attended)\s+to" + _V,
+          lambda raw: _school_for(raw)),
     _rule("education", _I + _ADV + r"\s+did\s+my\s+(?P<v>(?:undergrad|undergraduate|bachelor's|master's|masters|phd|ph\x00d\x00"
           r"|doctorate|mba|grad\s+school|degree)\s+(?:at|in)\s+.+)", lambda raw: _degree_at(raw)),
     _rule("education", _I + _ADV + r"\s+got\s+my\s+(?P<v>(?:undergrad|bachelor's|master's|masters|phd|ph\x00d\x00|doctorate|mba"
@@ -1367,6 +1674,11 @@ EXPERIENCE_RULES = (
     _rule("experience", _I + _ADV + r"\s+(?P<v>(?:worked|taught|practiced|practised|served|coded|nursed|drove|ran|managed)"
           r"(?:\s+\w+){0,5}?\s+for\s+(?:only\s+|just\s+|about\s+|around\s+|almost\s+|nearly\s+|over\s+)?"
           r"(?:\d|a\s+decade|two\s+decades|" + lx.NUMBER_WORDS + r").*)", _experience_parser()),
+    _rule("experience", r"\b(?:in|during|over)\s+(?:all\s+)?my\s+(?P<v>(?:\d+|" + lx.NUMBER_WORDS + r")\s+years?\s+(?:as|of|in|doing)\s+.+)",
+          _experience_parser()),
+    _rule("experience", _I + r"(?:'ve|\s+have)" + _ADV + r"\s+spent\s+(?P<v>(?:over\s+|about\s+|around\s+|almost\s+|nearly\s+)?"
+          r"(?:\d+|a\s+decade|two\s+decades|" + lx.NUMBER_WORDS + r")(?:\s+years?)?\s+(?:in|as|at|doing|working|teaching).*)",
+          _experience_parser()),
     _rule("experience", _I + _ADV + r"\s+started\s+(?P<v>\w+ing(?:\s+\w+){0,3}?\s+(?:\d+|" + lx.NUMBER_WORDS + r")\s+years?\s+ago.*)",
           _experience_parser()),
     _rule("experience", r"^(?P<v>(?:two|three|\d+)\s+decades|(?:\d+|" + lx.NUMBER_WORDS + r")\s+years)\s+as\s+an?\s+.+",
@@ -1444,6 +1756,14 @@ OTHER_RULES = (
     _rule("other", _I + _HAVE + _ADV + _NEG + r"\s+(?:have|'ve\s+got|got)\s+(?P<v>(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine"
           r"|ten|any|no|\d+)\s+)?(?:grandkids?|grandchild(?:ren)?|grandsons?|granddaughters?))\b", lambda raw: _grandkids(raw)),
     _rule("other", _I + _BE + _ADV + r"\s+(?P<v>an\s+only\s+child)\b", _fixed("no siblings", p.WILDCARD, negated=True, qualifier="siblings")),
+    _rule("other", r"\bmy\s+(?:older\s+|younger\s+|big\s+|little\s+|twin\s+|baby\s+|half-|step)?(?P<v>brother|sister|sibling)s?\b"
+          r"(?!-in-law|'s\s+(?:wife|husband))", _fixed("a sibling", p.EXISTS, qualifier="siblings")),
+    _rule("other", r"\bmy\s+(?:star|zodiac|astrological|sun)\s+sign\s+(?:is|'s)\s+(?:an?\s+)?(?P<v>[A-Z][a-z]+)\b", lambda raw: _attribute(raw)),
+    # stable attributes stated as "my X is Y" (generic fallback, single-valued per attribute)
+    _rule("other", r"\bmy\s+(?P<q>blood\s+type|blood\s+group|phone|laptop|house|flat|apartment|shoe\s+size|dress\s+size|ring\s+size"
+          r"|accent|middle\s+name|nickname|personality\s+type|mbti|football\s+team|home\s+team|handwriting"
+          r"|first\s+car|bank|mobile\s+network|phone\s+network|internet\s+provider|broadband|gym|church|local|dentist|gp)"
+          r"\s+(?:is|'s)" + _BE_NEG + _V, lambda raw: _generic_value(raw), qualifier="my"),
     _rule("other", _I + _HAVE + _ADV + _NEG + r"\s+(?:have|'ve\s+got|got)\s+(?P<v>(?:a|an|two|three|four|any|no|\d+)\s+"
           r"(?:(?:older|younger|big|little|twin|half|step)[-\s]?)?(?:sisters?|brothers?|siblings?))\b", lambda raw: _siblings(raw)),
     # person types, nationality
@@ -1460,13 +1780,28 @@ OTHER_RULES = (
           lambda raw: _living(raw)),
     _rule("other", _I + _BE + _ADV + r"\s+(?P<v>living\s+(?:alone|on\s+my\s+own|by\s+myself|with\s+my\s+\w+))\b",
           lambda raw: _living(raw[7:])),
+    _rule("other", _I + _ADV + r"\s+(?:manage|lead|run|supervise|oversee|head)\s+(?:a\s+team\s+of\s+)?(?P<v>(?:about\s+|around\s+|roughly\s+|over\s+)?"
+          r"(?:\d+|" + lx.NUMBER_WORDS + r")\s+(?:people|engineers|developers|staff|employees|nurses|reports|direct\s+reports|analysts"
+          r"|designers|teachers|agents|workers|folks))\b", _quantity_parser("team size")),
+    _rule("other", _I + _ADV + r"\s+(?:manage|lead|run|supervise|oversee|head)\s+a\s+team\s+of\s+(?P<v>(?:about\s+|around\s+|roughly\s+|over\s+)?"
+          r"(?:\d+|" + lx.NUMBER_WORDS + r"))\b", _quantity_parser("team size")),
+    _rule("other", r"\bmy\s+team\s+(?:is|has)\s+(?:now\s+)?(?P<v>(?:about\s+|around\s+|roughly\s+|over\s+)?(?:\d+|" + lx.NUMBER_WORDS
+          + r")\s+(?:people|engineers|developers|staff|members|strong))\b", _quantity_parser("team size")),
     _rule("other", _I + _HAVE + _ADV + r"\s+moved\s+into\s+(?P<v>my\s+own\s+(?:apartment|place|house|flat))",
           _fixed("own place", "alone", qualifier="lives with")),
     _rule("other", _I + _ADV + _NEG + r"\s+(?P<v>own|rent)\s+(?:a|my|an|our|any)\s+(?:house|home|apartment|condo|flat|place|property)\b",
           lambda raw: p.single(raw.split()[0], len(raw.split()[0]), qualifier="housing", normalized=raw.split()[0].lower())),
     _rule("other", _I + _ADV + r"\s+(?P<v>rent)\b(?!\s+(?:a\s+car|movies|bikes))", _fixed("rent", "rent", qualifier="housing")),
+    _rule("other", _WE + _HAVE + _ADV + r"\s+(?:finally\s+)?(?:bought|purchased)\s+(?P<v>(?:a|an|our|my)\s+(?:first\s+|own\s+|new\s+)?"
+          r"(?:house|home|flat|apartment|condo|place|property|cottage|bungalow))\b", _fixed("own", "own", qualifier="housing")),
     # activities: I play the guitar; I run marathons; I've never run a marathon
     _rule("activity", _I + _HAVE + _ADV + _NEG + _ADV + r"\s+(?:play|played|plays)" + _V, parse_activity),
+    _rule("activity", _I + _ADV + _NEG + _ADV + r"\s+(?P<v>run|jog|swim|cycle|work\s+out|exercise|go\s+to\s+the\s+gym|go\s+running"
+          r"|go\s+swimming|go\s+cycling|do\s+yoga|meditate|hike|go\s+hiking|climb|go\s+climbing)\b"
+          r"(?!\s+(?:to|into|out\s+of|late|a\s+\w+\s+(?:company|business|team|shop)))",
+          lambda raw: _habit(raw),
+          guard=rx(r"\b(?:never|don't|do\s+not|every|daily|each|most|regularly|twice|three\s+times|weekly|religiously"
+                   r"|at\s+least|several\s+times)\b")),
     _rule("activity", _I + _HAVE + _ADV + _NEG + _ADV + r"\s+(?:run|ran|do|practice|practise)\s+(?P<v>(?:a\s+|any\s+)?(?:marathons?"
           r"|half\s+marathons?|ultras?|triathlons?|yoga|pilates|crossfit|karate|judo|ballet|martial\s+arts))\b",
           parse_activity),

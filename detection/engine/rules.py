@@ -43,7 +43,7 @@ from .extraction import (
 from .parsers import EXISTS, WILDCARD
 from .severity import severity
 
-DETECTOR_VERSION = "rules-2"
+DETECTOR_VERSION = "rules-3"
 
 REFINEMENT = "REFINEMENT"
 CONTRADICTION_TYPES = ("CONFLICT", "REVISION", "TEMPORAL", "DENIAL")
@@ -343,6 +343,10 @@ def _denial(old: _Holder, new: Statement, fact: ExtractedFact, confidence: float
                     f"denied {_label(fact)} {old.fact.value}")
 
 
+#: Values that state a marriage (not just a partner): after "I'm engaged" they are an update.
+_MARRIAGE_WORDS = frozenset({"married", "wife", "husband", "spouse"})
+
+
 def _single_findings(new: Statement, fact: ExtractedFact, state: _State) -> list[Finding]:
     key = state.key(fact)
     current = state.single.get(key)
@@ -357,7 +361,8 @@ def _single_findings(new: Statement, fact: ExtractedFact, state: _State) -> list
         return [_change(current, new, fact, change_type(new.text), "reaffirmed", CONFIDENCE_REAFFIRMED)]
     relation = _relation(current.fact, fact)
     if fact.slot == "spouse" and current.fact.qualifier == "engaged" and fact.qualifier != "engaged" \
-            and relation in cmp.COMPATIBLE and fact.normalized != EXISTS:
+            and (relation in cmp.COMPATIBLE and fact.normalized != EXISTS
+                 or relation == cmp.SAME and fact.value.lower() in _MARRIAGE_WORDS):
         return [_change(current, new, fact, "TEMPORAL")]
     if relation == cmp.SAME:
         return []
@@ -465,6 +470,11 @@ def _child_findings(new: Statement, fact: ExtractedFact, state: _State) -> list[
     if fact.negated or fact.slot not in {"child", "child_count"}:
         return []
     count = state.single.get((fact.subject, "child_count", ""))
+    if fact.slot == "child" and fact.qualifier == "born":  # a birth changes any known number of children
+        held = [h for k, h in state.single.items() if k[:2] == (fact.subject, "child_count") and not h.fact.negated]
+        held += [h for h in state.multi.get((fact.subject, "child", ""), {}).values() if not h.fact.negated]
+        if held:
+            return [_change(held[-1], new, fact, "TEMPORAL", "child_count", CONFIDENCE_CROSS_SLOT)]
     if fact.slot == "child" and count and count.fact.normalized == "0":
         return [_change(count, new, fact, change_type(new.text), "child_count", CONFIDENCE_CROSS_SLOT)]
     if fact.slot == "child_count" and not fact.qualifier and fact.normalized not in {"0", EXISTS}:
@@ -555,7 +565,7 @@ _GENERIC_OBJECT_WORDS = frozenset({"food", "foods", "stuff", "things", "thing", 
 
 @lru_cache(maxsize=16384)
 def _object_words(normalized: str) -> frozenset[str]:
-    words = {_OBJECT_SUFFIX.sub("", w) for w in normalized.split()}
+    words = {_OBJECT_SUFFIX.sub("", w) for w in normalized.split() if w not in _GENERIC_OBJECT_WORDS}
     return frozenset(w for w in words if w not in _GENERIC_OBJECT_WORDS)
 
 
@@ -577,6 +587,8 @@ def _preference_findings(new: Statement, fact: ExtractedFact, state: _State) -> 
     for (subject, obj), holder in state.preference.items():
         if subject != fact.subject or not _same_object(obj, fact.normalized) or holder.fact.negated == fact.negated:
             continue
+        if fact.negated and not holder.fact.negated and not _object_words(fact.normalized) <= _object_words(obj):
+            continue  # "I love jazz" then "I don't love smooth jazz": a narrower dislike is compatible
         kind = change_type(new.text)
         if kind == "CONFLICT" and fact.negated and _EXPLICIT_NEGATION.search(fact.span):
             kind = "DENIAL"

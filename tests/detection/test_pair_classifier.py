@@ -89,3 +89,19 @@ def test_an_artifact_of_another_feature_version_is_refused(tmp_path):
 def test_training_needs_both_classes():
     with pytest.raises(ValueError, match="both classes"):
         classifier.train([pair("a", "b")] * 30, [0] * 30)
+
+
+def test_train_command_defaults_to_every_dev_pairs_file_and_never_a_test_split():
+    from detection.management.commands.train_pair_classifier import DEFAULT_DATA
+
+    names = {path.name for path in DEFAULT_DATA}
+    assert {"pairs_dev.jsonl", "pairs_dev2.jsonl", "pairs_dev3.jsonl"} <= names
+    assert not any("test" in name for name in names)
+
+
+def test_train_command_refuses_a_test_split_among_its_files(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="test split"):
+        call_command("train_pair_classifier", "--data", str(tmp_path / "pairs_dev.jsonl"),
+                     str(tmp_path / "pairs_test.jsonl"), "--out", str(tmp_path / "clf.joblib"))

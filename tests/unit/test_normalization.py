@@ -107,9 +107,12 @@ def test_hedged_numbers_within_ten_percent_are_tolerated():
     assert cmp.relate("experience", "10", "11", hedged=False) == cmp.DIFFERENT
 
 
-def test_hedged_age_tolerates_one_year_only():
+def test_hedged_age_follows_the_ten_percent_label_rule():
+    # detection/eval/README.md rule 9: a hedged number tolerates 10 % of the larger value.
     assert cmp.relate("age", "35", "34", hedged=True) == cmp.TOLERATED
-    assert cmp.relate("age", "32", "35", hedged=True) == cmp.DIFFERENT
+    assert cmp.relate("age", "50", "52", hedged=True) == cmp.TOLERATED
+    assert cmp.relate("age", "40", "52", hedged=True) == cmp.DIFFERENT
+    assert cmp.relate("age", "32", "35", hedged=False) == cmp.DIFFERENT
 
 
 def test_open_ranges_from_over_include_larger_numbers():

@@ -26,7 +26,7 @@ def only(findings: list[Finding]) -> Finding:
 
 
 def test_detector_version():
-    assert DETECTOR_VERSION == "rules-2"
+    assert DETECTOR_VERSION == "rules-3"
 
 
 def test_employer_change_is_conflict():

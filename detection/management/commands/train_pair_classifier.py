@@ -12,7 +12,9 @@ from detection import classifier
 from detection.engine import pair_decided_by_rules
 from detection.evaluation import TURN_SPACING_S, DatasetError, build_statement, load_dataset
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "eval" / "pairs_dev.jsonl"
+EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
+#: Every development pairs file (pairs_dev.jsonl, pairs_dev2.jsonl, ...); never a test split.
+DEFAULT_DATA = sorted(EVAL_DIR.glob("pairs_dev*.jsonl"))
 
 
 class Command(BaseCommand):
@@ -20,19 +22,26 @@ class Command(BaseCommand):
             "never the test split) and save it as the versioned artifact the worker loads.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"pairs JSONL (default {DEFAULT_DATA})")
+        parser.add_argument("--data", type=Path, nargs="+", default=DEFAULT_DATA,
+                            help="pairs JSONL file(s) (default: every detection/eval/pairs_dev*.jsonl)")
         parser.add_argument("--out", type=Path, default=classifier.DEFAULT_ARTIFACT, help="artifact path")
         parser.add_argument("--undecided-only", action="store_true",
                             help="fit only on the pairs the slot rules leave undecided (default: fit on all "
                                  "pairs, choose the threshold on the undecided ones)")
 
     def handle(self, *args, **options):
-        if "test" in options["data"].name:
+        files = options["data"]
+        if not files:
+            raise CommandError("no training files (expected detection/eval/pairs_dev*.jsonl)")
+        if any("test" in path.name for path in files):
             raise CommandError("refusing to train on a test split")
+        pairs = []
         try:
-            pairs, _ = load_dataset(options["data"])
+            for path in files:
+                pairs.extend(load_dataset(path)[0])
         except (DatasetError, OSError) as exc:
             raise CommandError(str(exc))
+        self.stdout.write("training files: " + ", ".join(path.name for path in files))
         from memory.embeddings import embed_texts
 
         texts = list(dict.fromkeys(t for p in pairs for t in (p.premise, p.hypothesis)))
