@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/ledger.py                      # seed 1,000,000 entries once, then measure
     .venv/bin/python bench/ledger.py --entries 20000 --export-rows 10000   # a quick run
+    .venv/bin/python bench/ledger.py --ledger-from /path/to/old --scenarios admin,export   # an earlier ledger app
+
+Run it under the team's lock so benchmarks never overlap: ``flock /tmp/crt-bench.lock .venv/bin/python
+bench/ledger.py``. The 1-minute load average is printed before and after each part.
 
 Runs on its own embedded PostgreSQL under ``$CRT_VAR_DIR`` (default ``/tmp/crt-bench-ledger``,
 so the shared ``var/`` is never touched) with the real schema: triggers, full-text GIN index,
@@ -12,6 +16,8 @@ Measured (targets from issue 4):
 * ``GET /api/contradictions/`` through the whole Django/DRF stack in-process (test client, no
   network): p50/p95 over ``--requests`` requests per scenario (owner, compliance all-users,
   filters, text search, cursor page 2). Target p95 < 200 ms.
+* ``GET /admin/ledger/contradictionentry/`` (the officer's dashboard list) in the same way, for
+  the first page, each filter kind, the full-text search and a date drill-down level.
 * ``GET /api/contradictions/export`` of ``--export-rows`` entries, in a fresh child process that
   consumes the stream: wall time and the child's peak RSS (``ru_maxrss``), next to a child that
   exports 1/10 of the rows and one that exports nothing — the ratios show whether memory grows
@@ -131,6 +137,11 @@ def seed(target: int) -> None:
         cursor.execute("ANALYZE ledger_contradictionentry; ANALYZE memory_memory")
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load averages, as the figures' conditions."""
+    return "load average %.2f / %.2f / %.2f" % os.getloadavg()
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered) + 0.5)) - 1))]
@@ -180,26 +191,44 @@ def measure_list(requests: int) -> list[tuple[str, float, float, int]]:
     return results
 
 
+#: Admin changelist scenarios: (name, query string). "company" is in every entry and "123" in
+#: 1,000; "name" is the slot of the newest 20 % only, so "name 12" (4,200 entries) is clustered in
+#: time, as real searches for a fact someone talked about in one period are.
+ADMIN_SCENARIOS = (
+    ("admin list, all users", {}),
+    ("admin list, type filter (DENIAL, 200,000 rows)", {"contradiction_type__exact": "DENIAL"}),
+    ("admin list, status + severity filter", {"status__exact": "open", "severity__exact": "HIGH"}),
+    ("admin list, slot filter (newest 20 %)", {"slot": "name"}),
+    ("admin list, full-text search (company 123)", {"q": "company 123"}),
+    ("admin list, full-text search, clustered (name 12)", {"q": "name 12"}),
+    ("admin list, type filter, drill-down to one month", {"contradiction_type__exact": "DENIAL",
+                                                          "created_at__year": "2026", "created_at__month": "2"}),
+)
+
+
 def measure_admin(requests: int) -> list[tuple[str, float, float, int]]:
     """The admin changelist (what an officer opens) as the compliance user, same percentiles."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.test import Client
 
+    officer, _ = get_user_model().objects.get_or_create(username="bench-officer", defaults={"is_staff": True})
+    officer.groups.add(Group.objects.get(name="Compliance"))
     client = Client()
-    client.force_login(get_user_model().objects.get(username="bench-officer"))
+    client.force_login(officer)
     results = []
-    for name, params in (("admin list, all users", {}), ("admin list, type filter", {"contradiction_type__exact": "DENIAL"}),
-                         ("admin list, full-text search", {"q": "company 123"})):
+    for name, params in ADMIN_SCENARIOS:
         times = []
         for i in range(requests + 2):
             started = time.perf_counter()
             response = client.get("/admin/ledger/contradictionentry/", params)
             elapsed = (time.perf_counter() - started) * 1000
-            assert response.status_code == 200
+            assert response.status_code == 200, (name, response.status_code)
             if i >= 2:
                 times.append(elapsed)
-        results.append((name, statistics.median(times), percentile(times, 95), 50))
-        print(f"  {name:<46} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 95):7.1f} ms")
+        results.append((name, statistics.median(times), percentile(times, 95), response.content.count(b'class="action-select"')))
+        print(f"  {name:<46} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 95):7.1f} ms  "
+              f"({results[-1][3]} rows)")
     return results
 
 
@@ -240,11 +269,12 @@ def export_child(rows: int, fmt: str, trace: bool) -> None:
                       "python_peak_mb": traced_peak / 2**20}))
 
 
-def measure_export(rows: int, fmt: str) -> dict:
+def measure_export(rows: int, fmt: str, ledger_from: str | None = None) -> dict:
     """Two fresh children: one timed (and its RSS), one with tracemalloc for the Python heap peak."""
     figures = []
     for trace in (False, True):
         command = [sys.executable, __file__, "--export-child", str(rows), "--format", fmt] + (["--trace"] if trace else [])
+        command += ["--ledger-from", ledger_from] if ledger_from else []
         out = subprocess.run(command, capture_output=True, text=True, check=True, env={**os.environ})
         figures.append(json.loads(out.stdout.strip().splitlines()[-1]))
     timed, traced = figures
@@ -258,14 +288,37 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=100_000, help="entries to export (default 100,000)")
     parser.add_argument("--requests", type=int, default=100, help="list requests per scenario (default 100)")
     parser.add_argument("--verify", action="store_true", help="also time manage.py verify_ledger over everything")
+    parser.add_argument("--scenarios", default="api,admin,export",
+                        help="comma-separated parts to run: api, admin, export (default all)")
+    parser.add_argument("--ledger-from", default=None, metavar="DIR",
+                        help="import the ledger app from DIR/ledger (an earlier version, to compare in one session); "
+                             "skips migrate")
     parser.add_argument("--export-child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--format", default="csv", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    parts = {part.strip() for part in args.scenarios.split(",") if part.strip()}
+    if parts - {"api", "admin", "export"}:
+        parser.error(f"unknown --scenarios {sorted(parts - {'api', 'admin', 'export'})}: use api, admin, export")
+    if args.ledger_from:
+        if not (Path(args.ledger_from) / "ledger" / "models.py").is_file():
+            parser.error(f"--ledger-from {args.ledger_from}: no ledger/models.py there")
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # loading the settings puts the project root first on sys.path: go before it
+        sys.path.insert(0, str(Path(args.ledger_from).resolve()))
     if args.export_child is not None:
         export_child(args.export_child, args.format, args.trace)
         return
-    setup_django()
+    if args.ledger_from:
+        import django
+
+        django.setup()
+        import ledger
+
+        print(f"ledger app imported from {Path(ledger.__file__).parent} (migrate skipped)")
+    else:
+        setup_django()
     started = time.perf_counter()
     seed(args.entries)
     print(f"seeding/reuse took {time.perf_counter() - started:.1f} s")
@@ -274,14 +327,18 @@ def main() -> None:
     with connection.cursor() as cursor:  # what autovacuum would have done by now: stats, GIN pending list
         cursor.execute("VACUUM ANALYZE ledger_contradictionentry")
     print(f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("GET /api/contradictions/ (in-process, full Django/DRF stack):")
-    lists = measure_list(args.requests)
-    print("GET /admin/ledger/contradictionentry/ (in-process, compliance user):")
-    lists += measure_admin(max(5, args.requests // 5))
-    exports = []
-    for fmt in ("csv", "json"):
+    lists, exports = [], []
+    if "api" in parts:
+        print(f"GET /api/contradictions/ (in-process, full Django/DRF stack); {load_average()}")
+        lists += measure_list(args.requests)
+    if "admin" in parts:
+        print(f"GET /admin/ledger/contradictionentry/ (in-process, compliance user); {load_average()}")
+        lists += measure_admin(max(5, args.requests // 5))
+    for fmt in ("csv", "json") if "export" in parts else ():
+        if fmt == "csv":
+            print(f"GET /api/contradictions/export (fresh child per export); {load_average()}")
         for rows in (0, args.export_rows // 10, args.export_rows):
-            figures = measure_export(rows, fmt)
+            figures = measure_export(rows, fmt, args.ledger_from)
             exports.append(figures)
             print(f"  export {fmt} {rows:>7} rows: {figures['seconds']:6.2f} s, {figures['bytes'] / 1e6:7.1f} MB, "
                   f"peak RSS {figures['peak_rss_mb']:6.1f} MB (before the request {figures['rss_before_mb']:6.1f} MB), "
@@ -292,6 +349,7 @@ def main() -> None:
         started = time.perf_counter()
         call_command("verify_ledger", "--no-progress", stdout=io.StringIO())
         print(f"verify_ledger over {args.entries} entries: {time.perf_counter() - started:.1f} s")
+    print(f"done; {load_average()}")
     print("\n| scenario | p50 ms | p95 ms | rows |\n|---|---|---|---|")
     for name, p50, p95, rows in lists:
         print(f"| {name} | {p50:.1f} | {p95:.1f} | {rows} |")

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ledger import selectors
 from ledger.chain import canonical_json
@@ -43,6 +46,22 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self):
         return self.object_list.order_by()[: self.CAP + 1].count()
+
+
+class LedgerChangeList(ChangeList):
+    """The list reads only what its columns show: the entry's own short fields and its owner.
+
+    ``visible_entries`` also joins both memories (the detail page needs them; each carries a
+    384-d embedding) and the entry has long columns (both statements, evidence, the full-text
+    document): none of them is shown in the list, so none is read for its 50 rows.
+    """
+
+    LIST_FIELDS = ("ledger_id", "created_at", "owner__username", "thread_id", "slot", "old_value", "new_value",
+                   "contradiction_type", "severity", "status", "confidence", "summary")
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.select_related(None).select_related("owner").only(*self.LIST_FIELDS)
 
 
 class SlotFilter(admin.SimpleListFilter):
@@ -95,9 +114,13 @@ class ContradictionEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
+    # Facet counts ("Show counts") are one COUNT per filter choice over the whole ledger: seconds
+    # at 1M entries. The timeline page gives the totals per type and day instead.
+    show_facets = admin.ShowFacets.NEVER
     ordering = ["-created_at"]
     actions = [_export_action("csv"), _export_action("json")]
-    change_list_template = "admin/ledger/contradictionentry/change_list.html"
+    # Extends admin/ledger/contradictionentry/change_list.html with a fast date drill-down.
+    change_list_template = "admin/ledger/contradictionentry/ledger_change_list.html"
     change_form_template = "admin/ledger/contradictionentry/detail.html"
 
     @admin.display(description="detected (UTC)", ordering="created_at")
@@ -117,8 +140,18 @@ class ContradictionEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return format_html("{} <span style='color:#888'>→</span> <strong>{}</strong>", obj.old_value or "—",
                            obj.new_value or "—")
 
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        """The row's selection checkbox, the same markup as Django's, without rendering a form widget
+        through the template engine for each row (a third of the list's Python time, cProfile)."""
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" '
+                           'aria-label="Select this object for an action - {}">', ACTION_CHECKBOX_NAME, obj.pk, str(obj))
+
     def has_export_permission(self, request):
         return selectors.can_see_all(request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return LedgerChangeList
 
     def get_queryset(self, request):
         return selectors.visible_entries(user=request.user).order_by("-created_at")

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import logging
-from typing import Iterable, Iterator
+from typing import Iterator
 
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 
 from ledger import chain
@@ -42,65 +44,98 @@ _FORMULA_START = ("=", "+", "-", "@", "'", "\t", "\r")
 
 def csv_cell(value) -> str:
     """The CSV text of one value: canonical text, with a ``'`` before formula-like starts."""
+    if value.__class__ is str:  # most cells: canonical text of a str is the str itself
+        return "'" + value if value.startswith(_FORMULA_START) else value
     text = chain.canonical_text(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _entry_rows(entries: QuerySet) -> Iterator[dict]:
+def _planned_for_all_rows(queryset: QuerySet) -> Iterator[tuple]:
+    """Iterate ``queryset`` through a server-side cursor planned for reading *every* row.
+
+    PostgreSQL plans a cursor for its first 10 % of rows (``cursor_tuple_fraction``): for an export
+    filtered by date in ``seq`` order it walked the whole ``seq`` index and skipped the 900,000
+    entries outside the range (EXPLAIN at 1M entries) instead of reading the range through the
+    ``created_at`` index and sorting it. An export reads every row, so the cursor is planned with
+    the fraction at 1.0 for its duration (outside a transaction Django's cursor is ``WITH HOLD``:
+    PostgreSQL computes the whole result at once anyway). Reset afterwards, also when the client
+    goes away mid-stream.
+    """
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+    try:
+        yield from queryset.iterator(chunk_size=CHUNK_ROWS)
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET cursor_tuple_fraction")
+        except DatabaseError:  # the connection or transaction already failed: keep that error
+            logger.warning("could not reset cursor_tuple_fraction after an export", exc_info=True)
+
+
+def _entry_rows(entries: QuerySet) -> Iterator[tuple]:
+    """Tuples in :data:`ENTRY_COLUMNS` order, ``seq`` order, read ``CHUNK_ROWS`` at a time."""
     fields = [c if c != "owner_username" else "owner__username" for c in ENTRY_COLUMNS]
-    for row in entries.order_by("seq").values(*fields).iterator(chunk_size=CHUNK_ROWS):
-        row["owner_username"] = row.pop("owner__username")
-        yield row
+    return _planned_for_all_rows(entries.order_by("seq").values_list(*fields))
 
 
-def _event_rows(entries: QuerySet) -> Iterator[dict]:
+def _event_rows(entries: QuerySet) -> Iterator[tuple]:
+    """Tuples in :data:`EVENT_COLUMNS` order: the events of ``entries``, ``seq`` order."""
     events = ResolutionEvent.objects.filter(entry_id__in=entries.order_by().values("pk"))
-    yield from events.order_by("seq").values(*EVENT_COLUMNS).iterator(chunk_size=CHUNK_ROWS)
+    return _planned_for_all_rows(events.order_by("seq").values_list(*EVENT_COLUMNS))
 
 
-class _Line:
-    """File-like object whose write() returns the text (csv.writer into a generator)."""
-
-    def write(self, value: str) -> str:
-        return value
+def _batches(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= CHUNK_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def stream_csv(entries: QuerySet, *, records: str = "entries", label: str = "") -> Iterator[str]:
-    """CSV text chunks: a header and one row per entry (or per event of those entries)."""
+    """CSV text chunks: a header and one row per entry (or per event of those entries).
+
+    Each chunk is ``CHUNK_ROWS`` rows written by one ``writerows`` call; string cells (most of
+    them) skip the canonical-text conversion. Timings: docs/BENCHMARKS.md (bench/ledger.py).
+    """
     columns, rows = (ENTRY_COLUMNS, _entry_rows(entries)) if records == "entries" else \
         (EVENT_COLUMNS, _event_rows(entries))
-    writer = csv.writer(_Line())
-    yield writer.writerow(columns)
-    count, batch = 0, []
-    for row in rows:
-        batch.append(writer.writerow([csv_cell(row[c]) for c in columns]))
-        count += 1
-        if len(batch) >= CHUNK_ROWS:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    yield buffer.getvalue()
+    count = 0
+    for batch in _batches(rows):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(map(csv_cell, row) for row in batch)
+        count += len(batch)
+        yield buffer.getvalue()
     logger.info("ledger export finished: csv %s, %d rows%s", records, count, f" ({label})" if label else "")
 
 
-def _json_value(value):
+def _json_default(value):
     if isinstance(value, dt.datetime):
         return chain.canonical_text(value)
-    return value
+    raise TypeError(f"cannot export {type(value).__name__} as JSON")
 
 
-def _json_rows(rows: Iterable[dict], columns) -> Iterator[str]:
-    first = True
-    batch = []
-    for row in rows:
-        text = json.dumps({c: _json_value(row[c]) for c in columns}, ensure_ascii=False)
-        batch.append(text if first else "," + text)
-        first = False
-        if len(batch) >= CHUNK_ROWS:
-            yield "\n".join(batch) + "\n"
-            batch = []
-    if batch:
-        yield "\n".join(batch) + "\n"
+#: One encoder for every row (``json.dumps`` with options builds a new one per call); datetimes
+#: become their canonical text, everything else is native JSON.
+_encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+
+
+def _json_rows(rows: Iterator[tuple], columns) -> Iterator[str]:
+    """The rows as JSON objects (keys in ``columns`` order), one per line, comma-separated."""
+    separator = ""
+    for batch in _batches(rows):
+        yield separator + "\n,".join([_encode(dict(zip(columns, row))) for row in batch]) + "\n"
+        separator = ","
 
 
 def stream_json(entries: QuerySet, *, meta: dict, label: str = "") -> Iterator[str]:

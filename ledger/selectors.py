@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Sequence
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from ledger.models import (
     HARD_TYPES,
@@ -142,6 +144,102 @@ def daily_type_counts(*, user, start: dt.date, end: dt.date) -> dict[dt.date, di
     for row in qs:
         counts.setdefault(row["day"], {})[row["contradiction_type"]] = row["n"]
     return counts
+
+
+class EntryDates:
+    """Which years / months / days a set of entries covers: the admin's date drill-down.
+
+    ``EntryDates(entries=qs)`` answers :meth:`date_range` (first and last ``created_at``, as
+    aware datetimes in ``tzinfo``, default the current time zone) and :meth:`buckets` (the start of
+    every year, month or day holding at least one entry, ascending) without the two plans that
+    made the admin slow on 1,000,000 entries (bench/ledger.py):
+
+    * ``SELECT DISTINCT date_trunc(...)`` over every matching row (360 ms for a year's months);
+    * ``MIN``/``MAX(created_at)`` walking the ``created_at`` index and testing every row against a
+      selective full-text filter whose matches are clustered in time (EXPLAIN ANALYZE: 172 ms for
+      ``company 123``, 1,000 matches; 0.85–3.8 s for ``name 12``, 4,200 matches in the newest 20 %).
+
+    Small sets (at most :attr:`SCAN_MAX` entries) are read once — the distinct days of the matches,
+    which PostgreSQL finds through the filter's own index — and range and buckets of every kind are
+    derived from those days (the range then has day precision, which is all a drill-down needs).
+    Larger sets probe the ``created_at`` index once per bucket ("first entry at or after the next
+    month"), bounded by the last entry, so an index-backed filter costs one index lookup per
+    bucket. ``count`` is the caller's capped count of ``entries`` (the admin's paginator already
+    has it), or None to count here; only whether it exceeds :attr:`SCAN_MAX` matters.
+    """
+
+    #: Up to this many entries, one read of their days beats probing. Baseline choice, measured at
+    #: 1M entries (EXPLAIN ANALYZE): the days of 4,200 search matches on 420 pages took 5.9 ms
+    #: cached, 52–62 ms from disk; of 21,000 scattered matches 187–277 ms (too many: probe those).
+    SCAN_MAX = 5000
+    #: Most buckets returned for one level (a year has at most 366 days).
+    MAX_BUCKETS = 400
+    KINDS = ("year", "month", "day")
+
+    def __init__(self, *, entries: QuerySet, count: int | None = None, tzinfo: dt.tzinfo | None = None):
+        self.entries = entries.order_by()
+        self.zone = tzinfo or timezone.get_current_timezone()
+        self._count = count
+
+    @cached_property
+    def is_small(self) -> bool:
+        count = self._count if self._count is not None else self.entries[: self.SCAN_MAX + 1].count()
+        return count <= self.SCAN_MAX
+
+    @cached_property
+    def _days(self) -> list[dt.datetime]:
+        return list(self.entries.datetimes("created_at", "day", tzinfo=self.zone))
+
+    def date_range(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """(first, last) ``created_at`` in ``tzinfo`` (day starts for small sets); (None, None) if empty."""
+        return self._range
+
+    @cached_property
+    def _range(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        if self.is_small:
+            return (self._days[0], self._days[-1]) if self._days else (None, None)
+        bounds = self.entries.aggregate(first=Min("created_at"), last=Max("created_at"))
+        if bounds["first"] is None:
+            return None, None
+        return bounds["first"].astimezone(self.zone), bounds["last"].astimezone(self.zone)
+
+    def buckets(self, kind: str) -> list[dt.datetime]:
+        """Start of each ``kind`` ("year", "month", "day") bucket holding entries, ascending.
+
+        Raises ``ValueError`` for another kind.
+        """
+        if kind not in self.KINDS:
+            raise ValueError(f"kind must be one of {self.KINDS}, not {kind!r}")
+        if self.is_small:
+            return sorted({self._start_of(day, kind) for day in self._days})[: self.MAX_BUCKETS]
+        first, last = self.date_range()
+        found: list[dt.datetime] = []
+        while first is not None and len(found) < self.MAX_BUCKETS:
+            start = self._start_of(first, kind)
+            found.append(start)
+            following = self._next(start, kind)
+            if following > last:
+                break
+            first = self.entries.filter(created_at__gte=following).aggregate(first=Min("created_at"))["first"]
+            first = first.astimezone(self.zone) if first is not None else None
+        return found
+
+    def _start_of(self, moment: dt.datetime, kind: str) -> dt.datetime:
+        local = moment.astimezone(self.zone).replace(tzinfo=None)
+        start = local.replace(month=1 if kind == "year" else local.month, day=1 if kind != "day" else local.day,
+                              hour=0, minute=0, second=0, microsecond=0)
+        return start.replace(tzinfo=self.zone)
+
+    @staticmethod
+    def _next(start: dt.datetime, kind: str) -> dt.datetime:
+        naive, zone = start.replace(tzinfo=None), start.tzinfo
+        if kind == "year":
+            naive = naive.replace(year=naive.year + 1)
+        elif kind == "month":
+            naive = naive.replace(year=naive.year + naive.month // 12, month=naive.month % 12 + 1)
+        else:
+            naive = naive + dt.timedelta(days=1)
+        return naive.replace(tzinfo=zone)
 
 
 def chain_heads() -> dict[str, dict]:

@@ -75,6 +75,14 @@ def test_csv_cells_that_look_like_formulas_get_one_leading_quote():
     assert csv_cell(None) == ""
 
 
+def test_csv_cells_of_numbers_and_objects_are_their_canonical_text_guarded_the_same_way():
+    import datetime as dt
+
+    assert csv_cell(-0.5) == "'-0.5" and csv_cell(0.25) == "0.25" and csv_cell(-3) == "'-3" and csv_cell(7) == "7"
+    assert csv_cell(True) == "true" and csv_cell({"b": 1, "a": [1.5]}) == '{"a":[1.5],"b":1}'
+    assert csv_cell(dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)) == "2026-01-02T03:04:05.000000Z"
+
+
 def test_timeline_stacks_types_per_day_and_totals_them():
     start = dt.date(2026, 11, 1)
     counts = {start: {"CONFLICT": 2, "TEMPORAL": 1}, dt.date(2026, 11, 3): {"DENIAL": 4}}

@@ -2,6 +2,7 @@
 search, detail page, exports (selection and filter) and the timeline; read-only for everyone."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -103,24 +104,117 @@ def test_timeline_page_charts_contradictions_per_day_by_type(officer, user, entr
     assert bad.status_code == 200 and "Dates must look like" in bad.content.decode()
 
 
-def test_date_drill_down_probes_match_a_full_distinct_scan(user, entry_factory, monkeypatch):
-    import datetime as dt
-
-    from django.db.models import QuerySet
-
+def _dated_entries(user, entry_factory, stamps, **fields):
+    """Entries at the given ``created_at`` stamps (bypassing the service: only dates matter here)."""
     base = entry_factory(user)
-    stamps = [dt.datetime(2025, 12, 31, 23, 0, tzinfo=dt.timezone.utc), dt.datetime(2026, 2, 3, tzinfo=dt.timezone.utc),
-              dt.datetime(2026, 2, 3, 8, tzinfo=dt.timezone.utc), dt.datetime(2026, 2, 28, tzinfo=dt.timezone.utc)]
-    for number, stamp in enumerate(stamps, start=2):  # bypassing the service: only dates matter here
-        ContradictionEntry.objects.create(
-            ledger_id=f"led_date{number}", seq=number, owner=user, contradiction_type="CONFLICT", memory_a=base.memory_a,
-            memory_b=base.memory_b, slot=f"s{number}", thread_id="t", created_at=stamp, prev_hash="x", row_hash="y")
-    monkeypatch.setattr(type(ContradictionEntry.objects.all()), "PROBE_ABOVE", 1)  # probe even for 5 rows
-    qs = ContradictionEntry.objects.all()
-    for kind in ("year", "month", "day"):
-        assert qs.datetimes("created_at", kind) == list(QuerySet.datetimes(qs, "created_at", kind)), kind
-    february = qs.filter(created_at__year=2026, created_at__month=2)
-    assert [d.day for d in february.datetimes("created_at", "day")] == [3, 28]
+    made = []
+    for stamp in stamps:
+        number = ContradictionEntry.objects.order_by("-seq").values_list("seq", flat=True).first() + 1
+        made.append(ContradictionEntry.objects.create(
+            ledger_id=f"led_date{number}", seq=number, owner=user, memory_a=base.memory_a, memory_b=base.memory_b,
+            slot=f"s{number}", thread_id="t", created_at=stamp, prev_hash="x", row_hash="y",
+            **{"contradiction_type": "CONFLICT", **fields}))
+    return made
+
+
+STAMPS = [dt.datetime(2025, 12, 31, 23, 0, tzinfo=dt.timezone.utc), dt.datetime(2026, 1, 1, 3, tzinfo=dt.timezone.utc),
+          dt.datetime(2026, 2, 3, tzinfo=dt.timezone.utc), dt.datetime(2026, 2, 3, 8, tzinfo=dt.timezone.utc),
+          dt.datetime(2026, 2, 28, 23, 59, tzinfo=dt.timezone.utc)]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+@pytest.mark.parametrize("path", ["one read", "probes"])
+def test_date_drill_down_matches_a_full_distinct_scan_in_any_time_zone(user, entry_factory, zone, path):
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Max, Min, QuerySet
+
+    from ledger.selectors import EntryDates
+
+    _dated_entries(user, entry_factory, STAMPS)
+    _dated_entries(user, entry_factory, [dt.datetime(2026, 3, 9, 12, tzinfo=dt.timezone.utc)],
+                   contradiction_type="DENIAL")
+    tz = ZoneInfo(zone)
+    count = 0 if path == "one read" else EntryDates.SCAN_MAX + 1  # the caller's count decides the path
+    for qs in (ContradictionEntry.objects.all(), ContradictionEntry.objects.filter(contradiction_type="CONFLICT"),
+               ContradictionEntry.objects.filter(created_at__year=2026, created_at__month=2)):
+        dates = EntryDates(entries=qs, count=count, tzinfo=tz)
+        assert dates.is_small is (path == "one read")
+        for kind in ("year", "month", "day"):
+            assert dates.buckets(kind) == list(QuerySet.datetimes(qs, "created_at", kind, tzinfo=tz)), (kind, qs.query)
+        first, last = dates.date_range()
+        exact = qs.aggregate(first=Min("created_at"), last=Max("created_at"))
+        for got, want in ((first, exact["first"]), (last, exact["last"])):
+            want = want.astimezone(tz)
+            assert (got.year, got.month, got.day) == (want.year, want.month, want.day)
+
+
+def test_date_drill_down_of_an_empty_selection_has_no_dates(user, entry_factory):
+    from ledger.selectors import EntryDates
+
+    entry_factory(user)
+    for count in (None, EntryDates.SCAN_MAX + 1):
+        dates = EntryDates(entries=ContradictionEntry.objects.filter(slot="nothing-here"), count=count)
+        assert dates.date_range() == (None, None) and dates.buckets("month") == []
+    with pytest.raises(ValueError):
+        EntryDates(entries=ContradictionEntry.objects.all()).buckets("week")
+
+
+def test_admin_date_drill_down_links_years_then_months_then_days(officer, user, entry_factory):
+    _dated_entries(user, entry_factory, STAMPS)
+    url = "/admin/ledger/contradictionentry/"
+    years = officer.get(url).content.decode()
+    assert "?created_at__year=2025" in years and "?created_at__year=2026" in years
+    months = officer.get(url, {"created_at__year": 2026}).content.decode()
+    assert "created_at__month=1" in months and "created_at__month=2" in months and "All dates" in months
+    days = officer.get(url, {"created_at__year": 2026, "created_at__month": 2}).content.decode()
+    assert "created_at__day=3" in days and "created_at__day=28" in days and "created_at__day=4" not in days
+    assert "February 3" in days
+    one_day = officer.get(url, {"q": "s4"}).content.decode()  # one match (2026-02-03): starts at its days
+    assert "created_at__day=3" in one_day and "created_at__year=2025" not in one_day
+    bad = officer.get(url, {"created_at__year": "abc"})
+    assert bad.status_code == 302 and "e=1" in bad["Location"]
+
+
+def test_list_reads_only_its_columns_with_a_fixed_number_of_queries(officer, user, other_user, entry_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/admin/ledger/contradictionentry/"
+    entry_factory(user)
+    with CaptureQueriesContext(connection) as few:
+        officer.get(url)
+    for n in range(6):
+        entry_factory(other_user if n % 2 else user, old=f"Old{n}", new=f"New{n}")
+    with CaptureQueriesContext(connection) as many:
+        page = officer.get(url).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)  # no query per row
+    listing = [q["sql"] for q in many.captured_queries if "ORDER BY" in q["sql"] and "ledger_contradictionentry" in q["sql"]]
+    assert listing and not any("memory_memory" in sql or '"old_text"' in sql or "search_document" in sql
+                               for sql in listing)
+    newest = ContradictionEntry.objects.order_by("-seq").first()
+    assert f'name="_selected_action" value="{newest.pk}" class="action-select"' in page
+    assert 'id="action-toggle"' in page and "Old5" in page and "New5" in page and "bob" in page
+
+
+def test_list_offers_no_facet_counts(officer, user, entry_factory):
+    entry_factory(user)
+    page = officer.get("/admin/ledger/contradictionentry/", {"_facets": "True"}).content.decode()
+    assert "Show counts" not in page and "Hide counts" not in page
+
+
+def test_every_list_filter_has_an_index_led_by_its_column_then_created_at():
+    from django.db import connection
+
+    from ledger.admin import ContradictionEntryAdmin
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, ContradictionEntry._meta.db_table)
+    indexed = {tuple(c["columns"][:2]) for c in constraints.values() if c["index"]}
+    filters = [f if isinstance(f, str) else f.parameter_name for f in ContradictionEntryAdmin.list_filter]
+    assert filters == ["status", "contradiction_type", "severity", "slot"]
+    for column in filters:
+        assert (column, "created_at") in indexed, column
 
 
 def test_list_counts_stop_at_the_cap(officer, user, entry_factory, monkeypatch):

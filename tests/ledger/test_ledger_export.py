@@ -95,3 +95,42 @@ def test_bad_export_parameters_answer_400_naming_the_field(api, user):
                           ({"status": "nope"}, "status")):
         response = api.get("/api/contradictions/export", params)
         assert response.status_code == 400 and field in response.json()["errors"], params
+
+
+def _cursor_tuple_fraction():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_cursor_is_planned_for_every_row_and_the_setting_is_restored(user, entry_factory, fmt, monkeypatch):
+    from ledger import export
+    from ledger.models import ContradictionEntry
+
+    entries = [entry_factory(user) for _ in range(3)]
+    monkeypatch.setattr(export, "CHUNK_ROWS", 1)  # a chunk per row: the cursor is still open after the first
+    assert _cursor_tuple_fraction() == "0.1"
+    stream = (export.stream_csv(ContradictionEntry.objects.all()) if fmt == "csv"
+              else export.stream_json(ContradictionEntry.objects.all(), meta={}))
+    seen = []
+    for chunk in stream:
+        seen.append(chunk)
+        if entries[0].pk in chunk:  # the rows' cursor is open now
+            assert _cursor_tuple_fraction() == "1"
+            break
+    stream.close()  # the client went away mid-stream
+    assert _cursor_tuple_fraction() == "0.1"
+    assert entries[0].pk in "".join(seen) and entries[2].pk not in "".join(seen)
+
+
+def test_json_export_writes_one_entry_per_line(api, user, entry_factory):
+    entries = [entry_factory(user) for _ in range(3)]
+    _, text = download(api, format="json")
+    lines = text.splitlines()
+    start = lines.index('"entries": [')
+    rows = [json.loads(line.lstrip(",")) for line in lines[start + 1:start + 4]]
+    assert [r["ledger_id"] for r in rows] == [e.pk for e in entries] and lines[start + 4] == '],'
+    assert rows[0]["created_at"].endswith("Z") and isinstance(rows[0]["evidence"], dict)
