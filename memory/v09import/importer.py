@@ -203,6 +203,24 @@ def should_defer_index(mode: str, *, incoming: int) -> bool:
     return incoming >= DEFER_INDEX_MIN_ROWS and incoming >= DEFER_INDEX_MIN_SHARE * Memory.objects.count()
 
 
+def _take_import_lock(timeout: float) -> bool:
+    """Take this database's import advisory lock, retrying for up to ``timeout`` seconds.
+
+    Waiting matters right after an import was killed: its PostgreSQL backend holds the lock until
+    the server notices the dead client, which under load takes a moment (seen in the test suite).
+    Returns False when another import still holds it after ``timeout``.
+    """
+    deadline = time.monotonic() + max(timeout, 0.0)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", list(IMPORT_LOCK))
+            if cursor.fetchone()[0]:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+
+
 def _already_imported_memories(job) -> int:
     """How many memories of this source file (same SHA-256) earlier runs already imported.
 
@@ -512,9 +530,7 @@ def run_import(options: ImportOptions, *, log: Callable[[str], None] | None = No
     locked = False
     job: _Import | None = None
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", list(IMPORT_LOCK))
-            locked = cursor.fetchone()[0]
+        locked = _take_import_lock(options.lock_timeout)
         if not locked:
             raise ImportBusy("Another import_crt_sqlite is running on this database; wait for it to finish.")
         if options.dry_run:

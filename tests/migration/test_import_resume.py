@@ -55,7 +55,7 @@ def test_a_killed_import_resumes_without_duplicates_and_rebuilds_the_vector_inde
         else:
             pytest.fail("the import made no progress:\n" + (tmp_path / "import.log").read_text())
         with pytest.raises(CommandError, match="Another import_crt_sqlite is running"):
-            run_import(files)
+            run_import(files, "--lock-timeout", "0")
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
     finally:

@@ -43,7 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--defer-vector-index", choices=("auto", "always", "never"), default="auto",
                             help="drop the HNSW index during the load and rebuild it after (auto: for large imports)")
         parser.add_argument("--lock-timeout", type=float, default=5.0, metavar="SECONDS",
-                            help="wait this long for a source file locked by another process (default 5)")
+                            help="wait this long for a source file locked by another process, or for another "
+                                 "import on this database to finish (default 5)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bars (e.g. in scripts)")
 
     def handle(self, *args, **options):
