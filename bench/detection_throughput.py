@@ -2,14 +2,16 @@
 
 On a private stack (``--var-dir``, default ``/tmp/crt-bench``): writes ``--jobs`` memories with their
 pending jobs (many threads, interleaved, as many users would), starts a worker with the given
-concurrency, torch threads and embedding batch (``CRT_EMBED_AHEAD``), warms it up, publishes every job
-at once and measures the time until the last one is done. One configuration per ``--configs`` item,
-``CONCURRENCYxTORCH_THREADSxEMBED_AHEAD``, each on fresh jobs, in the same run (so their ratios are
-meaningful on a shared machine).
+concurrency, torch threads, embedding batch (``CRT_EMBED_AHEAD``) and job batch (``CRT_DETECTION_BATCH``:
+jobs one task claims and processes together), warms it up, publishes every job at once and measures the
+time until the last one is done. One configuration per ``--configs`` item,
+``CONCURRENCYxTORCH_THREADSxEMBED_AHEADxJOB_BATCH``, each on fresh jobs, in the same run (so their ratios
+are meaningful on a shared machine). The defaults compare today's defaults (``2x1x16x16``) with the
+previous ones (``2x1x16x1``: one job per task, embedding batched ahead).
 
 Usage::
 
-    .venv/bin/python bench/detection_throughput.py [--jobs 2000] [--threads 200] [--configs 2x1x16,2x1x1,2x2x1]
+    .venv/bin/python bench/detection_throughput.py [--jobs 2000] [--threads 200] [--configs 2x1x16x16,2x1x16x1]
 
 Prints one summary line per configuration and a final line; exits 1 if a run failed (a job not done
 within ``--timeout`` seconds, or a worker that did not start).
@@ -30,9 +32,9 @@ import stack  # noqa: E402 - sets the environment before Django is imported
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--jobs", type=int, default=2000, help="jobs per configuration (default 2000)")
 parser.add_argument("--threads", type=int, default=200, help="threads (conversations) they are spread over")
-parser.add_argument("--configs", default="2x1x16,2x1x1,2x2x1",
-                    help="comma-separated CONCURRENCYxTORCH_THREADSxEMBED_AHEAD worker configurations "
-                         "(default 2x1x16,2x1x1,2x2x1)")
+parser.add_argument("--configs", default="2x1x16x16,2x1x16x1",
+                    help="comma-separated CONCURRENCYxTORCH_THREADSxEMBED_AHEADxJOB_BATCH worker configurations "
+                         "(default 2x1x16x16,2x1x16x1; a missing JOB_BATCH is 1, a missing EMBED_AHEAD 16)")
 parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per configuration")
 parser.add_argument("--var-dir", default="/tmp/crt-bench", help="private embedded servers (default /tmp/crt-bench)")
 parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
@@ -77,21 +79,25 @@ def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
     return last.timestamp() - started, published
 
 
-def run_config(user, concurrency: int, torch_threads: int, ahead: int, log_dir: Path) -> dict:
-    tag = f"tp{concurrency}x{torch_threads}x{ahead}-{int(time.time())}"
+def run_config(user, concurrency: int, torch_threads: int, ahead: int, batch: int, log_dir: Path) -> dict:
+    tag = f"tp{concurrency}x{torch_threads}x{ahead}x{batch}-{int(time.time())}"
     warm = write_jobs(user, 4 * concurrency, concurrency, tag + "-warm")
-    job_ids = write_jobs(user, args.jobs, args.threads, tag)
-    worker = stack.start_worker({**ENV, "CRT_EMBED_AHEAD": str(ahead)}, log_dir, f"bench-{concurrency}x{torch_threads}x{ahead}",
-                                concurrency, torch_threads)
+    worker = stack.start_worker({**ENV, "CRT_EMBED_AHEAD": str(ahead), "CRT_DETECTION_BATCH": str(batch)}, log_dir,
+                                f"bench-{concurrency}x{torch_threads}x{ahead}x{batch}", concurrency, torch_threads)
     try:
         drain(warm, 180)  # model loaded in every pool process
+        job_ids = write_jobs(user, args.jobs, args.threads, tag)  # after the warm-up: no batch takes them early
         load_before = stack.machine()
         seconds, published = drain(job_ids, args.timeout)
     finally:
         worker.stop()
-    worker_ms = list(DetectionLog.objects.filter(job_id__in=job_ids).values_list("detection_latency_ms", flat=True))
+    logs = DetectionLog.objects.filter(job_id__in=job_ids)
+    worker_ms = list(logs.values_list("detection_latency_ms", flat=True))
+    sizes = list(logs.values_list("batch_size", flat=True))
     return {
-        "concurrency": concurrency, "torch_threads": torch_threads, "embed_ahead": ahead, "jobs": len(job_ids), "published": published,
+        "concurrency": concurrency, "torch_threads": torch_threads, "embed_ahead": ahead, "job_batch": batch,
+        "mean_batch": round(sum(sizes) / len(sizes), 1) if sizes else None,
+        "jobs": len(job_ids), "published": published,
         "seconds": round(seconds, 2), "jobs_per_s": round(len(job_ids) / seconds, 1),
         "worker_ms_p50": round(stack.percentile(worker_ms, 0.5), 1),
         "worker_ms_p95": round(stack.percentile(worker_ms, 0.95), 1), "machine_before": load_before,
@@ -106,21 +112,26 @@ def main() -> int:
     print(f"machine: {stack.machine()}")
     try:
         for item in args.configs.split(","):
-            concurrency, torch_threads, ahead = (int(x) for x in (item.lower() + "x16").split("x")[:3])
-            result = run_config(user, concurrency, torch_threads, ahead, log_dir)
+            fields = [int(x) for x in item.lower().split("x")]
+            concurrency, torch_threads, ahead, batch = (fields + [1, 16, 1][len(fields) - 1:])[:4]
+            result = run_config(user, concurrency, torch_threads, ahead, batch, log_dir)
             results.append(result)
-            print(f"concurrency {concurrency}, torch threads {torch_threads}, embed batch {ahead}: {result['jobs']} jobs in "
-                  f"{result['seconds']} s = {result['jobs_per_s']} jobs/s; worker time per job p50 "
-                  f"{result['worker_ms_p50']} ms, p95 {result['worker_ms_p95']} ms", flush=True)
+            print(f"concurrency {concurrency}, torch threads {torch_threads}, embed batch {ahead}, job batch {batch}: "
+                  f"{result['jobs']} jobs in {result['seconds']} s = {result['jobs_per_s']} jobs/s; worker time per "
+                  f"task p50 {result['worker_ms_p50']} ms, p95 {result['worker_ms_p95']} ms; mean batch "
+                  f"{result['mean_batch']}; {result['machine_before']}", flush=True)
     except (TimeoutError, RuntimeError) as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     if args.json:
         args.json.write_text(json.dumps({"machine": stack.machine(), "results": results}, indent=2))
     best = max(results, key=lambda r: r["jobs_per_s"])
+    ratio = ""
+    if len(results) > 1:
+        ratio = f"; {results[0]['jobs_per_s'] / results[1]['jobs_per_s']:.2f}x the second configuration"
     print(f"SUMMARY detection throughput: best {best['jobs_per_s']} jobs/s "
           f"(concurrency {best['concurrency']}, torch threads {best['torch_threads']}, embed batch "
-          f"{best['embed_ahead']}); seed target > 100 jobs/s")
+          f"{best['embed_ahead']}, job batch {best['job_batch']}){ratio}; seed target > 100 jobs/s")
     return 0
 
 

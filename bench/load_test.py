@@ -3,7 +3,11 @@
 On a private stack (``--var-dir``, default ``/tmp/crt-bench``; the project's ``var/`` is never touched)
 this starts gunicorn as in the Procfile (2 sync workers) and, for each mode in ``--modes``:
 
-* ``async`` — detection on: jobs published to a Celery worker (``--worker-concurrency`` processes);
+* ``async`` — detection on: jobs published to a Celery worker (``--worker-concurrency`` processes) with
+  today's defaults: jobs processed in batches (``CRT_DETECTION_BATCH``), the worker under ``nice -n
+  --worker-nice`` (10, as the Procfile) so that gunicorn gets the CPU first;
+* ``async-old`` — detection on with the previous defaults (one job per task, worker not niced), on its
+  own queue, for the ratio in the same run;
 * ``off`` — ``CRT_DETECTION_MODE=off``: jobs written, never published (the API without detection);
 * ``sync`` — ``CRT_DETECTION_MODE=sync``: detection inside the request, as v0.9 did.
 
@@ -40,7 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402 - sets the environment before Django is imported
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-parser.add_argument("--modes", default="off,async,sync", help="comma-separated: off, async, sync (default all)")
+parser.add_argument("--modes", default="off,async,sync",
+                    help="comma-separated: off, async, async-old, sync (default off,async,sync)")
+parser.add_argument("--worker-nice", type=int, default=10, help="nice value of the async worker (Procfile: 10)")
 parser.add_argument("--steps", default="10,25,50,100,150,200,300", help="simulated users per step")
 parser.add_argument("--step-seconds", type=int, default=30, help="duration of each step (default 30)")
 parser.add_argument("--p95-limit-ms", type=float, default=100.0, help="stop stepping above this p95 (default 100)")
@@ -162,27 +168,31 @@ class ModeStack:
         self.mode = mode
         port = stack.free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.web = stack.start_web(ENV, LOG_DIR, port, workers=args.web_workers, mode=mode)
-        self.worker = (stack.start_worker(ENV, LOG_DIR, f"load-worker-{mode}", args.worker_concurrency)
-                       if mode == "async" else None)
+        self.detecting = mode.startswith("async")
+        env = {**ENV, "CRT_CELERY_QUEUE": "crt-bench-old", "CRT_DETECTION_BATCH": "1"} if mode == "async-old" else ENV
+        self.web = stack.start_web(env, LOG_DIR, port, workers=args.web_workers,
+                                   mode="async" if self.detecting else mode)
+        self.worker = (stack.start_worker(env, LOG_DIR, f"load-worker-{mode}", args.worker_concurrency,
+                                          nice=args.worker_nice if mode == "async" else 0)
+                       if self.detecting else None)
         warm_thread = f"warm-up-{mode}-{int(time.time())}"
         warm_up(self.url, json.loads(tokens.read_text())[0], warm_thread)
-        if mode == "async":  # the pool processes have loaded the model once the warm-up jobs are done
+        if self.detecting:  # the pool processes have loaded the model once the warm-up jobs are done
             warm = DetectionJob.objects.filter(thread_id=warm_thread)
             stack.wait_for(lambda: not warm.exclude(status=JobStatus.DONE).exists(), 300, "worker warm-up", poll=0.5)
 
     def step(self, users: int, tokens: Path) -> dict:
         run_tag = f"{self.mode}-{users}-{int(time.time())}"
         step = run_locust(self.url, users, run_tag, tokens)
-        if self.mode == "async":
+        if self.detecting:
             step["detection"] = detection_figures(run_tag, step["started"], step["ended"])
-        print(f"  {self.mode:5} {users:4d} users: {step['rps']:7.1f} req/s  p50 {step['p50_ms']:6.0f} ms  "
+        print(f"  {self.mode:9} {users:4d} users: {step['rps']:7.1f} req/s  p50 {step['p50_ms']:6.0f} ms  "
               f"p95 {step['p95_ms']:6.0f} ms  p99 {step['p99_ms']:6.0f} ms  failures {step['failures']}  "
               f"load {step['load_average']}  /metrics mid-step: {len(step['metrics_mid_step'])} crt_ series"
               + (f"  | write->ledger within 1/2/5 s: {step['detection']['within_1s']:.1%} / "
                  f"{step['detection']['within_2s']:.1%} / {step['detection']['within_5s']:.1%}, "
                  f"p95 {step['detection']['e2e_p95_s']} s, {step['detection']['jobs_per_s_during_step']} jobs/s"
-                 if self.mode == "async" else ""), flush=True)
+                 if self.detecting else ""), flush=True)
         return step
 
     def stop(self) -> None:
@@ -239,11 +249,15 @@ def main() -> int:
         best = sustained(steps)
         parts.append(f"{mode}: " + (f"{best['rps']} req/s at {best['users']} users, p95 {best['p95_ms']:.0f} ms"
                                      if best else "no step within the limit"))
-    if "off" in results and "async" in results:
-        off = {s["users"]: s for s in results["off"]}
-        ratios = [f"{s['users']}u {s['p95_ms'] / off[s['users']]['p95_ms']:.2f}" for s in results["async"]
-                  if s["users"] in off and off[s["users"]]["p95_ms"]]
-        parts.append("p95 async/off " + ", ".join(ratios))
+    for detecting in ("async", "async-old"):
+        if "off" in results and detecting in results:
+            off = {s["users"]: s for s in results["off"]}
+            ratios = [f"{s['users']}u {s['p95_ms'] / off[s['users']]['p95_ms']:.2f}" for s in results[detecting]
+                      if s["users"] in off and off[s["users"]]["p95_ms"]]
+            within = [f"{s['users']}u {s['detection']['within_5s']:.0%}" for s in results[detecting]
+                      if s.get("detection") and s["detection"]["within_5s"] is not None]
+            parts.append(f"p95 {detecting}/off " + ", ".join(ratios) + f"; {detecting} write->ledger within 5 s "
+                         + ", ".join(within))
     print("SUMMARY load test: " + "; ".join(parts))
     return 0
 

@@ -99,10 +99,13 @@ def start_web(env: dict, log_dir: Path, port: int, workers: int = 2, mode: str =
     return proc
 
 
-def start_worker(env: dict, log_dir: Path, name: str, concurrency: int = 2, torch_threads: int = 1) -> Proc:
-    """A Celery worker as in the Procfile; returns once it logged ``ready.``."""
-    proc = Proc(name, [PY, "-m", "celery", "-A", "crtproject", "worker", "--loglevel", "WARNING",
-                       "--concurrency", str(concurrency), "--hostname", f"{name}@%h"],
+def start_worker(env: dict, log_dir: Path, name: str, concurrency: int = 2, torch_threads: int = 1,
+                 nice: int = 0) -> Proc:
+    """A Celery worker as in the Procfile (``nice`` > 0 runs it under ``nice -n``, as the Procfile's
+    ``CRT_WORKER_NICE`` does); returns once it logged ``ready.``."""
+    argv = [PY, "-m", "celery", "-A", "crtproject", "worker", "--loglevel", "WARNING",
+            "--concurrency", str(concurrency), "--hostname", f"{name}@%h"]
+    proc = Proc(name, (["nice", "-n", str(nice)] if nice else []) + argv,
                 {**env, "CRT_TORCH_THREADS": str(torch_threads), "CRT_DETECTION_MODE": "async"}, log_dir)
     # WARNING level hides "ready."; celery prints its banner to stdout regardless.
     wait_for(lambda: "[queues]" in proc.log_text() or not proc.alive(), 120, f"{name} start")

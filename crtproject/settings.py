@@ -193,9 +193,12 @@ CRT_METRICS_TOKEN = env.str("CRT_METRICS_TOKEN", default="")
 #: torch intra-op threads per worker pool process: 1 avoids oversubscribing the cores that the pool
 #: processes already fill (measured: 10.6 vs 3.8 jobs/s with 2 pool processes; docs/BENCHMARKS.md).
 CRT_TORCH_THREADS = env.int("CRT_TORCH_THREADS", default=1)
-#: Memories embedded per batch by a detection job: its own plus those of the next pending jobs
-#: (detection.services._embed_with_queued; 1 turns batching off). Baseline choice; BENCHMARKS.md.
+#: Memories embedded at once by a detection task: its batch's plus those of the next pending jobs
+#: (detection.services._embed_batch; 1 turns the top-up off). Baseline choice; BENCHMARKS.md.
 CRT_EMBED_AHEAD = env.int("CRT_EMBED_AHEAD", default=16)
+#: Jobs a detection task claims and processes together (detection.services.run_detection_batch;
+#: 1 = one job per task). Measured in bench/detection_throughput.py; docs/BENCHMARKS.md.
+CRT_DETECTION_BATCH = env.int("CRT_DETECTION_BATCH", default=16)
 CELERY_BEAT_SCHEDULE = {
     "detection-outbox-sweep": {"task": "detection.republish_stale_jobs", "schedule": CRT_OUTBOX_SWEEP_S},
 }

@@ -53,7 +53,9 @@ class DetectionJob(models.Model):
     the same thread had already been processed: its job then re-checks those later memories so
     that no pair is missed (``detection.services.create_detection_job``). ``attempts`` counts
     claims by a worker, ``publish_count`` messages sent for the job (first publish included),
-    ``claimed_by`` is ``host:pid`` of the worker process that claimed it last.
+    ``claimed_by`` is ``host:pid`` of the worker process that claimed it last, ``batch_leader`` the
+    job whose Celery task claimed it (itself, or another job that took it into its batch:
+    ``detection.services.run_detection_batch``).
     """
 
     job_id = models.CharField(max_length=64, primary_key=True, default=new_job_id)
@@ -71,10 +73,13 @@ class DetectionJob(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     publish_count = models.PositiveIntegerField(default=0)
     claimed_by = models.CharField(max_length=255, blank=True, default="")
+    batch_leader = models.CharField(max_length=64, blank=True, default="",
+                                    help_text="job id of the task whose batch claimed this job last")
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "created_at"], name="detjob_status_created"),
+            models.Index(fields=["batch_leader"], name="detjob_batch_leader"),
             models.Index(fields=["owner", "thread_id", "memory_ts"], name="detjob_owner_thread_ts"),
         ]
 
@@ -88,7 +93,8 @@ class DetectionLog(models.Model):
     ``potential_conflicts`` lists the memory ids checked; ``contradictions_found`` lists
     ``{ledger_id, old_memory_id, slot, type, confidence, rule}`` dicts;
     ``detection_latency_ms`` is the worker's processing time (embedding + retrieval + decision
-    + ledger write); ``end_to_end_ms`` is memory write → log write, queue wait included.
+    + ledger write; for a job processed in a batch, the batch's time); ``batch_size`` is the number of
+    jobs processed in that batch; ``end_to_end_ms`` is memory write → log write, queue wait included.
     """
 
     job = models.OneToOneField(DetectionJob, on_delete=models.PROTECT, to_field="job_id",
@@ -102,6 +108,7 @@ class DetectionLog(models.Model):
     false_positive_score = models.FloatField(null=True, blank=True)
     detector_version = models.CharField(max_length=32, default="")
     worker = models.CharField(max_length=255, blank=True, default="")
+    batch_size = models.PositiveSmallIntegerField(default=1, help_text="jobs processed together with this one")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

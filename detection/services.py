@@ -18,6 +18,12 @@ Reliability design (issue #5, docs/PIPELINE.md):
   embedding are embedded first, so the exact kNN sees every one. A memory committed after a
   *later* memory of its thread was already processed is flagged ``late_commit`` at write time
   (under the same lock) and its job re-checks those later memories.
+* **Batches.** A worker task runs its job together with up to ``CRT_DETECTION_BATCH`` − 1 other
+  pending jobs (:func:`run_detection_batch`): one claim, one embedding batch, candidates in one
+  query, one transaction for all ledger entries, logs and statuses. A job being processed holds
+  a session advisory lock (:func:`job_lock_key`), so its own message, arriving meanwhile, is
+  dropped as ``busy`` instead of running it twice; if that worker dies, the lock dies with its
+  connection and the batch's jobs are re-published (each then runs alone).
 * **Dead letters.** Bad data, or transient errors past ``CRT_DETECTION_MAX_RETRIES``, mark the job
   ``dead`` with the error; :func:`requeue_dead_jobs` (``manage.py requeue_dead_jobs``) re-runs them.
 """
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import OrderedDict
 import os
 import socket
 import time
@@ -65,6 +72,13 @@ DETECTION_MODES = ("async", "sync", "off")
 #: First key of the two-int advisory lock that serializes detection per (owner, thread): "CRT0".
 #: The two-key space never collides with single-bigint advisory locks used elsewhere.
 THREAD_LOCK_NAMESPACE = 0x43525430
+#: First key of the two-int *session* advisory lock a worker holds on each job it is processing:
+#: "CRT1". It dies with the worker's connection, so "running and locked" means "a live worker has it".
+JOB_LOCK_NAMESPACE = 0x43525431
+#: Engine statements kept per worker process: 2,048 × 12.6 KB (384 Python floats + facts; measured with
+#: tracemalloc on 400 statements) ≈ 26 MB per pool process. Size: baseline choice.
+STATEMENT_CACHE_SIZE = 2048
+_statement_cache: OrderedDict[tuple[str, float], Statement] = OrderedDict()
 #: Outcomes counted by ``crt_detection_jobs_republished_total{reason}`` (docs/RUNBOOK.md).
 REPUBLISH_REASONS = ("unpublished", "lost", "stale_running", "stale_failed")
 
@@ -359,170 +373,384 @@ def statement_from_memory(memory: Memory) -> Statement:
 
     Facts are re-extracted from the text with the running extractor (pure Python, sub-ms), so a
     detector upgrade applies to old memories too; the stored ``Fact`` rows serve candidate
-    selection and answers.
+    selection and answers. Statements of embedded memories are kept in a per-process LRU cache
+    (:data:`STATEMENT_CACHE_SIZE`): a memory's text, timestamp and vector never change once it is
+    embedded, and the candidates of successive jobs of one thread overlap.
     """
-    return build_statement(memory_id=memory.memory_id, text=memory.text, timestamp=memory.timestamp,
-                           embedding=memory.embedding)
+    key = (memory.memory_id, memory.timestamp)
+    cached = _statement_cache.get(key)
+    if cached is not None:
+        _statement_cache.move_to_end(key)
+        return cached
+    embedding = memory.embedding
+    if embedding is not None and hasattr(embedding, "tolist"):
+        embedding = embedding.tolist()  # numpy → floats once, not per element
+    statement = build_statement(memory_id=memory.memory_id, text=memory.text, timestamp=memory.timestamp,
+                                embedding=embedding)
+    if embedding is not None:
+        _statement_cache[key] = statement
+        if len(_statement_cache) > STATEMENT_CACHE_SIZE:
+            _statement_cache.popitem(last=False)
+    return statement
 
 
-def _claim(job_id: str) -> DetectionJob | None:
-    """Mark a job running (attempts + 1); None if it is already done.
+def _cached_statement(memory_id: str, timestamp: float) -> Statement | None:
+    statement = _statement_cache.get((memory_id, timestamp))
+    if statement is not None:
+        _statement_cache.move_to_end((memory_id, timestamp))
+    return statement
 
-    Raises :class:`DeadJobError` for a dead job, and declares a job dead (then raises) once it
-    has been claimed ``max_attempts()`` times — a poison message that kills its worker process
+
+# --------------------------------------------------------------------------- claiming jobs
+def job_lock_key(job_id: str) -> tuple[int, int]:
+    """The (namespace, key) int4 pair of the session advisory lock marking a job as being processed.
+
+    32 bits of BLAKE2b over the job id. A collision only makes a job look busy to a worker that
+    receives its message while the other job runs; the outbox sweeper then re-publishes it.
+    """
+    digest = hashlib.blake2b(job_id.encode(), digest_size=4).digest()
+    return JOB_LOCK_NAMESPACE, int.from_bytes(digest, "big", signed=True)
+
+
+def _try_lock_jobs(job_ids: list[str]) -> list[str]:
+    """Take the session advisory lock of each job that is free; returns the ids locked (one query).
+
+    Session locks outlive the claim's commit and die with the connection, so a job that is
+    ``running`` *and* locked is being processed by a live worker right now.
+    """
+    if not job_ids:
+        return []
+    keys = [job_lock_key(job_id)[1] for job_id in job_ids]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT j, pg_try_advisory_lock(%s, k) FROM unnest(%s::text[], %s::int[]) AS t(j, k)",
+                       [JOB_LOCK_NAMESPACE, job_ids, keys])
+        return [job_id for job_id, locked in cursor.fetchall() if locked]
+
+
+def _unlock_jobs(job_ids: list[str]) -> None:
+    """Release the jobs' session locks; closes the connection if that fails (which releases them too)."""
+    if not job_ids:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, k) FROM unnest(%s::int[]) AS t(k)",
+                           [JOB_LOCK_NAMESPACE, [job_lock_key(job_id)[1] for job_id in job_ids]])
+    except DatabaseError:
+        logger.warning("could not release job locks; closing the connection", exc_info=True)
+        connection.close()
+
+
+class BatchOutcome:
+    """What :func:`run_detection_batch` did for the job of the message.
+
+    ``status`` is ``"ran"`` (``logs``: the logs of every job of the batch, the message's job first),
+    ``"done"`` (the job was already done: ``logs`` holds its existing log) or ``"busy"`` (a live
+    worker is processing it right now, in its own batch; ``logs`` is empty). ``job`` is the
+    message's :class:`DetectionJob` row as claimed or read.
+    """
+
+    def __init__(self, status: str, job: DetectionJob, logs: list[DetectionLog]):
+        self.status, self.job, self.logs = status, job, logs
+
+    @property
+    def log(self) -> DetectionLog | None:
+        """The message's own job log (None when ``busy``)."""
+        return self.logs[0] if self.logs else None
+
+
+def _claim_batch(job_id: str, limit: int) -> tuple[str, DetectionJob, list[DetectionJob], list[str]]:
+    """Claim ``job_id`` and up to ``limit`` − 1 other pending jobs; returns (status, job, claimed, orphans).
+
+    In one short transaction: lock the job's row; a ``done`` job returns ``("done", job, [], [])``;
+    a ``dead`` one raises :class:`DeadJobError`; a job whose session lock another live worker
+    holds returns ``("busy", …)``. Otherwise the job (and, on its first attempt, the oldest
+    pending never-attempted jobs, ``FOR UPDATE SKIP LOCKED``) get their session lock and become
+    ``running`` with attempts + 1 and ``batch_leader = job_id``. A job on a later attempt runs
+    alone — a retry or a redelivery after a crash must not take innocent jobs down with it — and
+    the still-``running`` jobs of its previous batch whose lock is free (their worker died) are
+    returned as ``orphans`` to be re-published. A job claimed ``max_attempts()`` times is declared
+    dead (then :class:`DeadJobError` is raised): a poison message that kills its worker process
     would otherwise be redelivered forever (``task_reject_on_worker_lost``).
     """
-    with transaction.atomic():
-        job = DetectionJob.objects.select_for_update().select_related("memory").get(job_id=job_id)
-        if job.status == JobStatus.DONE:
-            return None
-        if job.status == JobStatus.DEAD:
-            raise DeadJobError(f"detection job {job_id} is dead: {job.last_error[:200]}")
-        exhausted = job.attempts >= max_attempts()
-        if exhausted:
-            job.status, job.finished_at = JobStatus.DEAD, timezone.now()
-            job.last_error = f"gave up after {job.attempts} attempts; last error: {job.last_error[:4000]}"
-            job.save(update_fields=["status", "finished_at", "last_error"])
-        else:
-            job.status = JobStatus.RUNNING
-            job.attempts += 1
-            job.started_at = timezone.now()
-            job.claimed_by = _worker_name()
-            job.save(update_fields=["status", "attempts", "started_at", "claimed_by"])
+    locked_here: list[str] = []  # released again if anything below fails (session locks outlive it)
+    try:
+        with transaction.atomic():
+            job = (DetectionJob.objects.select_for_update(of=("self",)).select_related("memory")
+                   .only(*_JOB_FIELDS).get(job_id=job_id))
+            if job.status == JobStatus.DONE:
+                return "done", job, [], []
+            if job.status == JobStatus.DEAD:
+                raise DeadJobError(f"detection job {job_id} is dead: {job.last_error[:200]}")
+            if not _try_lock_jobs([job_id]):
+                return "busy", job, [], []
+            locked_here.append(job_id)
+            if job.attempts >= max_attempts():
+                job.status, job.finished_at = JobStatus.DEAD, timezone.now()
+                job.last_error = f"gave up after {job.attempts} attempts; last error: {job.last_error[:4000]}"
+                job.save(update_fields=["status", "finished_at", "last_error"])
+                exhausted = True
+            else:
+                exhausted = False
+                mates: list[DetectionJob] = []
+                orphans: list[str] = []
+                if job.attempts == 0 and limit > 1:
+                    pending = list(DetectionJob.objects.select_for_update(skip_locked=True, of=("self",))
+                                   .select_related("memory").only(*_JOB_FIELDS)
+                                   .filter(status=JobStatus.PENDING, attempts=0).exclude(job_id=job_id)
+                                   .order_by("created_at")[:limit - 1])
+                    locked = set(_try_lock_jobs([j.job_id for j in pending]))
+                    locked_here.extend(locked)
+                    mates = [j for j in pending if j.job_id in locked]
+                elif job.attempts > 0:
+                    previous = list(DetectionJob.objects.select_for_update(skip_locked=True)
+                                    .filter(batch_leader=job_id, status=JobStatus.RUNNING).exclude(job_id=job_id)
+                                    .values_list("job_id", flat=True))
+                    orphans = _try_lock_jobs(previous)
+                    locked_here.extend(orphans)
+                claimed = [job, *mates]
+                now, worker = timezone.now(), _worker_name()
+                DetectionJob.objects.filter(job_id__in=[j.job_id for j in claimed]).update(
+                    status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, claimed_by=worker,
+                    batch_leader=job_id)
+                for claimed_job in claimed:
+                    claimed_job.status, claimed_job.attempts = JobStatus.RUNNING, claimed_job.attempts + 1
+                    claimed_job.started_at, claimed_job.claimed_by, claimed_job.batch_leader = now, worker, job_id
+    except BaseException:
+        _unlock_jobs(locked_here)
+        raise
     if exhausted:  # raised after the commit, so the dead status stays
+        _unlock_jobs([job_id])
         metrics.JOBS_FAILED.labels(reason="attempts").inc()
         raise DeadJobError(f"detection job {job_id} used its {job.attempts} attempts")
-    return job
+    return "ran", job, claimed, orphans
 
 
-def _finding_evidence(finding: Finding, old: Memory, new: Memory) -> dict:
+def run_detection_batch(*, job_id: str, limit: int = 1) -> BatchOutcome:
+    """Run job ``job_id`` and, on its first attempt, up to ``limit`` − 1 other pending jobs with it.
+
+    The worker path of issue #5 (docs/PIPELINE.md): one claim, one embedding batch, candidates
+    of all the batch's memories in one query, the engine per memory, ledger entries, logs and
+    ``done`` statuses written in bulk in one transaction under the locks of the batch's threads.
+    The other jobs' own messages, when they arrive, find them ``done`` (or ``busy`` while the
+    batch runs) and do nothing. ``limit`` 1 runs the job alone.
+
+    Failure handling: if the batch fails, its other jobs are marked ``failed`` and re-published
+    (each then runs alone); a non-transient error in a batch of several jobs re-runs ``job_id``
+    alone at once, so bad data only ever kills its own job. Raises ``DetectionJob.DoesNotExist``,
+    :class:`DeadJobError`, and the errors of a solo run (the task retries the transient ones).
+    """
+    seen = DetectionJob.objects.select_related("log").filter(job_id=job_id).first()  # one query when done
+    if seen is None:
+        raise DetectionJob.DoesNotExist(f"no detection job {job_id}")
+    if seen.status == JobStatus.DONE and hasattr(seen, "log"):
+        return BatchOutcome("done", seen, [seen.log])
+    status, job, claimed, orphans = _claim_batch(job_id, max(1, limit))
+    if status == "done":
+        return BatchOutcome("done", job, [DetectionLog.objects.get(job_id=job_id)])
+    if status == "busy":
+        return BatchOutcome("busy", job, [])
+    if orphans:
+        logger.warning("job %s: re-publishing %d job(s) of its previous batch whose worker died", job_id,
+                       len(orphans))
+        _unlock_jobs(orphans)
+        if detection_mode() != "off":  # in "off" they stay running for the sweeper, like everything else
+            for orphan in orphans:
+                publish_job(job_id=orphan)
+    ids = [j.job_id for j in claimed]
+    try:
+        logs = _detect_batch(claimed)
+    except Exception as exc:
+        _unlock_jobs(ids)
+        if len(claimed) == 1:
+            raise
+        mates = ids[1:]
+        logger.warning("batch of %d jobs led by %s failed (%r); its jobs run alone", len(ids), job_id, exc)
+        from django.db import close_old_connections  # noqa: PLC0415
+
+        try:
+            if not connection.in_atomic_block:  # never inside a caller's transaction (tests)
+                close_old_connections()
+            DetectionJob.objects.filter(job_id__in=mates, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED, last_error=f"batch of {job_id} failed: {exc!r}"[:5000],
+                finished_at=timezone.now())
+        except DatabaseError:  # still running: the leader's retry or the sweeper re-publishes them
+            logger.warning("could not mark the batch's other jobs failed", exc_info=True)
+        if detection_mode() != "off":
+            for mate in mates:
+                publish_job(job_id=mate)
+        if isinstance(exc, TRANSIENT_ERRORS):
+            raise
+        return run_detection_batch(job_id=job_id, limit=1)
+    return BatchOutcome("ran", job, logs)
+
+
+def run_detection_job(*, job_id: str) -> DetectionLog:
+    """Run one detection job on its own, end to end, and return its log.
+
+    :func:`run_detection_batch` with ``limit=1``; if a worker is processing the job right now,
+    waits for it to finish and returns its log. Idempotent: a job already done returns its
+    existing log. Raises ``DetectionJob.DoesNotExist`` for an unknown id and
+    :class:`DeadJobError` for a dead one; database errors propagate (the task retries them).
+    """
+    while True:
+        outcome = run_detection_batch(job_id=job_id, limit=1)
+        if outcome.status != "busy":
+            return outcome.log
+        with connection.cursor() as cursor:  # wait for the holder, then look again
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", job_lock_key(job_id))
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", job_lock_key(job_id))
+
+
+# --------------------------------------------------------------------------- detecting a batch
+def _finding_evidence(finding: Finding, old_text: str, new_text: str) -> dict:
     return {
         "detector_version": DETECTOR_VERSION,
         "rule": finding.rule,
         "confidence": finding.confidence,
         "drift": finding.drift,
-        "old_text": old.text,
-        "new_text": new.text,
+        "old_text": old_text,
+        "new_text": new_text,
     }
 
 
-def run_detection_job(*, job_id: str) -> DetectionLog:
-    """Run one detection job end to end and return its log.
+def lock_threads(*, threads) -> None:
+    """Take the detection locks of several ``(owner_id, thread_id)`` threads, in key order.
 
-    Embeds the new memory, then — holding the thread's lock (:func:`lock_thread`) — embeds any
-    earlier memory of the thread still lacking a vector, gathers the candidates (exact kNN in the
-    thread + same-slot memories), asks the engine, writes ledger entries, lowers the contradicted
-    memories' trust, re-checks later memories for a ``late_commit`` job, and writes one
-    :class:`DetectionLog` and the ``done`` status in the same transaction.
-    Idempotent: a job already done returns its existing log. Raises ``DetectionJob.DoesNotExist``
-    for an unknown id and :class:`DeadJobError` for a dead one; database errors propagate (the
-    task retries them).
+    The fixed order rules out deadlocks between two batches sharing threads. Held until the
+    transaction ends. Raises ``TransactionManagementError`` outside ``transaction.atomic()``.
     """
-    job = _claim(job_id)
-    if job is None:
-        return DetectionLog.objects.get(job_id=job_id)
-    started = time.perf_counter()
-    memory = Memory.objects.prefetch_related("facts").get(memory_id=job.memory_id)
-    _embed_with_queued(memory)
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("lock_threads() must be called inside transaction.atomic()")
+    keys = sorted({thread_lock_key(owner_id=o, thread_id=t) for o, t in threads})
+    if not keys:
+        return
+    # One round trip; the statements run in this order (int literals only, nothing interpolated from users).
+    sql = "; ".join(f"SELECT pg_advisory_xact_lock({int(a)}, {int(b)})" for a, b in keys)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
 
+
+#: Job columns read by a claim (plus the memory's :data:`memory.selectors.DETECTION_FIELDS`).
+_JOB_FIELDS = ("job_id", "owner_id", "thread_id", "status", "attempts", "last_error", "late_commit", "memory_ts",
+               "batch_leader", "claimed_by", *(f"memory__{name}" for name in memory_selectors.DETECTION_FIELDS))
+
+
+def _finish_jobs(job_ids: list[str]) -> None:
+    """Mark the jobs ``done`` and release their session locks, in one round trip (inside the batch's
+    transaction: the UPDATE's row locks keep other claimers out until the commit)."""
+    keys = [job_lock_key(job_id)[1] for job_id in job_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE detection_detectionjob SET status = %s, finished_at = now(), last_error = '' "
+            "WHERE job_id = ANY(%s); SELECT pg_advisory_unlock(%s, k) FROM unnest(%s::int[]) AS t(k)",
+            [JobStatus.DONE.value, job_ids, JOB_LOCK_NAMESPACE, keys])
+
+
+def _embed_batch(memories: list[Memory]) -> int:
+    """Embed the batch's memories lacking a vector, topped up with memories of other pending jobs.
+
+    One encode for all (NOTES.md: ~475 sentences/s batched vs 8.6 ms single). When fewer than
+    ``CRT_EMBED_AHEAD`` need it, memories of other pending jobs are added so that their jobs find
+    their vector ready. Runs in autocommit; if writing fails (e.g. a deadlock with a detection
+    holding one of those rows), only the batch's own memories are embedded. Returns how many.
+    """
+    missing = [m for m in memories if m.embedding is None]
+    if not missing:
+        return 0
+    ahead = int(_setting("CRT_EMBED_AHEAD", 16))
+    extra: list[Memory] = []
+    if len(missing) < ahead and not connection.in_atomic_block:
+        pending = (DetectionJob.objects.filter(status=JobStatus.PENDING)
+                   .exclude(memory_id__in=[m.memory_id for m in missing]).values("memory_id"))
+        extra = memory_selectors.memories_without_embedding(memory_ids=pending, limit=ahead - len(missing))
+    try:
+        return memory_services.ensure_embeddings(memories=missing + extra)
+    except DatabaseError:
+        logger.warning("batched embedding of %d memories failed; embedding the batch's own", len(missing) + len(extra),
+                       exc_info=True)
+        for memory in missing:
+            memory.embedding = None
+        return memory_services.ensure_embeddings(memories=missing)
+
+
+def _detect_batch(jobs: list[DetectionJob]) -> list[DetectionLog]:
+    """Detect and record the claimed ``jobs`` in one transaction; returns their logs in order."""
+    started = time.perf_counter()
+    memories = {j.memory_id: j.memory for j in jobs}  # loaded with the claim (DETECTION_FIELDS)
+    _embed_batch([memories[j.memory_id] for j in jobs])
     with transaction.atomic():
         # Issue #5: one detection per (owner, thread) at a time, reading only after the lock.
-        lock_thread(owner_id=memory.owner_id, thread_id=memory.thread_id)
-        _embed_earlier_in_thread(memory)
-        candidates, found = _detect_and_record(memory=memory, job=job)
-        if job.late_commit:
-            found += _recheck_later_memories(memory=memory, job=job)
+        threads = {(j.owner_id, j.thread_id) for j in jobs}
+        lock_threads(threads=threads)
+        memory_services.ensure_embeddings(memories=memory_selectors.unembedded_in_threads(threads=list(threads)))
+        results = _detect_and_record([(memories[j.memory_id], j) for j in jobs])
+        for index, job in enumerate(jobs):
+            if job.late_commit:
+                results[index][1].extend(_recheck_later_memories(memory=memories[job.memory_id], job=job))
         latency_ms = int(round((time.perf_counter() - started) * 1000))
-        end_to_end_ms = int(round((time.time() - memory.timestamp) * 1000))
-        log, _ = DetectionLog.objects.get_or_create(
-            job=job,
-            defaults={
-                "owner_id": job.owner_id, "memory": memory,
-                "potential_conflicts": [c.memory_id for c in candidates],
-                "contradictions_found": found, "detection_latency_ms": latency_ms,
-                "end_to_end_ms": max(end_to_end_ms, 0), "detector_version": DETECTOR_VERSION,
-                "worker": socket.gethostname(),
-            },
-        )
-        DetectionJob.objects.filter(job_id=job_id).update(status=JobStatus.DONE, finished_at=timezone.now(),
-                                                           last_error="")
-    logger.info("detection job %s: %d candidates, %d contradictions, %d ms",
-                job_id, len(candidates), len(found), latency_ms)
-    return log
+        now, host = time.time(), socket.gethostname()
+        logs = [DetectionLog(
+            job_id=job.job_id, owner_id=job.owner_id, memory_id=job.memory_id,
+            potential_conflicts=candidates, contradictions_found=found, detection_latency_ms=latency_ms,
+            end_to_end_ms=max(int(round((now - memories[job.memory_id].timestamp) * 1000)), 0),
+            detector_version=DETECTOR_VERSION, worker=host, batch_size=len(jobs),
+        ) for job, (candidates, found) in zip(jobs, results)]
+        # A log exists only if the job was done before (same transaction), hence claimed before.
+        existing = {}
+        if any(j.attempts > 1 for j in jobs):
+            existing = {log.job_id: log for log in DetectionLog.objects.filter(job_id__in=[j.job_id for j in jobs])}
+        DetectionLog.objects.bulk_create([log for log in logs if log.job_id not in existing])
+        logs = [existing.get(log.job_id, log) for log in logs]
+        _finish_jobs([j.job_id for j in jobs])
+    logger.info("detection batch of %d (led by %s): %d contradictions, %d ms", len(jobs), jobs[0].job_id,
+                sum(len(found) for _, found in results), latency_ms)
+    return logs
 
 
-def _detect_and_record(*, memory: Memory, job: DetectionJob) -> tuple[list[Memory], list[dict]]:
-    """Compare ``memory`` with its earlier memories and record the findings (caller holds the lock).
+def _detect_and_record(targets: list[tuple[Memory, DetectionJob]]) -> list[tuple[list[str], list[dict]]]:
+    """Compare each target memory with its earlier memories and record the findings (caller holds the locks).
 
-    Returns (candidates, found) where ``found`` lists the ``contradictions_found`` dicts of the
-    log. Entries are attributed to ``job`` (for a late-commit re-check, the job that ran it).
+    ``targets`` are (memory, job the entries are attributed to) pairs; the memories must be
+    embedded. Returns, per target, (candidate ids oldest first, ``contradictions_found`` dicts).
+    Queries: one for all candidates, one for statements not cached yet, the ledger's bulk append
+    and one trust update per new contradiction.
     """
-    candidates = memory_selectors.detection_candidates(memory=memory)
-    memory_services.ensure_embeddings(memories=candidates)
+    if not targets:
+        return []
+    candidates = memory_selectors.detection_candidate_ids(memory_ids=[m.memory_id for m, _ in targets])
+    wanted = {(cid, ts) for cands in candidates.values() for cid, ts in cands}
+    statements = {cid: s for cid, ts in wanted if (s := _cached_statement(cid, ts)) is not None}
+    missing = [cid for cid, _ in wanted if cid not in statements]
+    for memory in memory_selectors.memories_for_detection(memory_ids=missing).values():
+        statements[memory.memory_id] = statement_from_memory(memory)
     from detection import classifier  # noqa: PLC0415 - keeps scikit-learn/SciPy out of web processes
 
     pair_scorer, pair_threshold = classifier.get_scorer()
-    findings = detect(statement_from_memory(memory), [statement_from_memory(c) for c in candidates],
-                      pair_scorer=pair_scorer, pair_threshold=pair_threshold)
-    by_id = {c.memory_id: c for c in candidates}
-    found = []
-    for finding in findings:
-        old = by_id[finding.old_memory_id]
-        entry, created = ledger_services.record_contradiction(
-            owner=memory.owner, thread_id=memory.thread_id, memory_a=old, memory_b=memory,
-            slot=finding.slot, old_value=finding.old_value, new_value=finding.new_value,
-            contradiction_type=finding.contradiction_type, severity=finding.severity,
-            confidence=finding.confidence,
-            drift=finding.drift, summary=finding.summary,
-            evidence=_finding_evidence(finding, old, memory), detection_job=job,
-        )
+    items, where = [], []
+    for index, (memory, job) in enumerate(targets):
+        new = statement_from_memory(memory)
+        earlier = [statements[cid] for cid, _ in candidates.get(memory.memory_id, []) if cid in statements]
+        for finding in detect(new, earlier, pair_scorer=pair_scorer, pair_threshold=pair_threshold):
+            old = statements[finding.old_memory_id]
+            items.append({
+                "owner_id": memory.owner_id, "thread_id": memory.thread_id, "memory_a_id": old.memory_id,
+                "memory_b_id": memory.memory_id, "old_text": old.text, "new_text": memory.text,
+                "slot": finding.slot, "old_value": finding.old_value, "new_value": finding.new_value,
+                "contradiction_type": finding.contradiction_type, "severity": finding.severity,
+                "confidence": finding.confidence, "drift": finding.drift, "summary": finding.summary,
+                "evidence": _finding_evidence(finding, old.text, memory.text), "detection_job_id": job.job_id,
+            })
+            where.append((index, finding))
+    results: list[tuple[list[str], list[dict]]] = [
+        ([cid for cid, _ in candidates.get(m.memory_id, [])], []) for m, _ in targets]
+    for (entry, created), (index, finding) in zip(ledger_services.record_contradictions(entries=items), where):
         if created and finding.is_contradiction:  # a REFINEMENT is recorded, not held against trust
-            memory_services.apply_contradiction_trust(memory_id=old.memory_id, drift=finding.drift)
-        found.append({"ledger_id": entry.ledger_id, "old_memory_id": old.memory_id, "slot": finding.slot,
-                      "type": finding.contradiction_type, "severity": finding.severity,
-                      "confidence": finding.confidence,
-                      "rule": finding.rule, "new_memory_id": memory.memory_id})
-    return candidates, found
-
-
-def _embed_with_queued(memory: Memory) -> int:
-    """Embed ``memory`` together with up to ``CRT_EMBED_AHEAD`` − 1 memories of other queued jobs.
-
-    One batched encode costs far less per sentence than one encode per job (NOTES.md: ~475
-    sentences/s batched vs 8.6 ms single; docs/BENCHMARKS.md has the pipeline figures), so under a
-    backlog each job embeds the next ones and they find their vector ready. Runs in autocommit; if
-    writing the batch fails (e.g. a deadlock with a detection holding one of those rows), only
-    ``memory`` is embedded. ``CRT_EMBED_AHEAD`` ≤ 1 turns the batching off. Returns how many it embedded.
-    """
-    if memory.embedding is not None:
-        return 0
-    ahead = int(_setting("CRT_EMBED_AHEAD", 16))
-    batch = [memory]
-    if ahead > 1 and not connection.in_atomic_block:
-        # A read of memory's table: the memories of pending jobs that still lack a vector.
-        batch += list(Memory.objects.filter(embedding__isnull=True, detection_jobs__status=JobStatus.PENDING)
-                      .exclude(memory_id=memory.memory_id).order_by("timestamp")
-                      .only("memory_id", "text", "embedding")[:ahead - 1])
-    try:
-        return memory_services.ensure_embeddings(memories=batch)
-    except DatabaseError:
-        logger.warning("batched embedding of %d memories failed; embedding %s alone", len(batch),
-                       memory.memory_id, exc_info=True)
-        memory.embedding = None
-        return memory_services.ensure_embeddings(memories=[memory])
-
-
-def _embed_earlier_in_thread(memory: Memory) -> int:
-    """Embed the thread's earlier memories that have no vector yet (their jobs have not run).
-
-    Without this the exact kNN (``embedding IS NOT NULL``) would skip a memory whose own job is
-    running on another worker right now: a missed pair. Usually finds nothing. Returns how many.
-    """
-    # A read of memory's table from detection; memory.selectors has no "unembedded" selector yet.
-    earlier = Memory.objects.filter(owner_id=memory.owner_id, thread_id=memory.thread_id, embedding__isnull=True).filter(
-        Q(timestamp__lt=memory.timestamp) | Q(timestamp=memory.timestamp, memory_id__lt=memory.memory_id)
-    ).only("memory_id", "text", "embedding")
-    return memory_services.ensure_embeddings(memories=list(earlier))
+            memory_services.apply_contradiction_trust(memory_id=entry.memory_a_id, drift=finding.drift)
+        results[index][1].append({
+            "ledger_id": entry.ledger_id, "old_memory_id": entry.memory_a_id, "slot": finding.slot,
+            "type": finding.contradiction_type, "severity": finding.severity, "confidence": finding.confidence,
+            "rule": finding.rule, "new_memory_id": entry.memory_b_id})
+    return results
 
 
 def _recheck_later_memories(*, memory: Memory, job: DetectionJob) -> list[dict]:
@@ -533,13 +761,13 @@ def _recheck_later_memories(*, memory: Memory, job: DetectionJob) -> list[dict]:
                          memory_id=memory.memory_id)
         .filter(status=JobStatus.DONE).order_by("memory_ts", "memory_id").values_list("memory_id", flat=True)
     )
-    found: list[dict] = []
-    for later in Memory.objects.prefetch_related("facts").filter(memory_id__in=later_ids).order_by("timestamp", "memory_id"):
-        _embed_earlier_in_thread(later)
-        found += _detect_and_record(memory=later, job=job)[1]
-    if later_ids:
-        logger.info("late-commit job %s re-checked %d later memories: %d contradictions", job.job_id,
-                    len(later_ids), len(found))
+    if not later_ids:
+        return []
+    later = memory_selectors.memories_for_detection(memory_ids=later_ids)
+    memory_services.ensure_embeddings(memories=later.values())
+    found = [f for _, fs in _detect_and_record([(later[mid], job) for mid in later_ids if mid in later]) for f in fs]
+    logger.info("late-commit job %s re-checked %d later memories: %d contradictions", job.job_id,
+                len(later_ids), len(found))
     return found
 
 

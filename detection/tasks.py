@@ -4,7 +4,9 @@ Retry policy (issue #5): transient errors (database or broker unreachable, deadl
 time limit) are retried up to ``CRT_DETECTION_MAX_RETRIES`` times with exponential backoff and
 full jitter (:func:`detection.services.retry_delay_s`); anything else is bad data and goes dead at
 once, as do jobs whose retries are used up. Both end as dead letters in the admin, re-run with
-``manage.py requeue_dead_jobs``. Messages are acknowledged late and rejected back to the queue
+``manage.py requeue_dead_jobs``. A task processes a batch of pending jobs
+(``CRT_DETECTION_BATCH``, see :func:`detection.services.run_detection_batch`); the messages of the
+other jobs of the batch then find them done. Messages are acknowledged late and rejected back to the queue
 when the worker process dies (settings: ``CELERY_TASK_ACKS_LATE``,
 ``CELERY_TASK_REJECT_ON_WORKER_LOST``); running a job twice is harmless.
 """
@@ -35,15 +37,18 @@ logger = logging.getLogger(__name__)
     time_limit=settings.CRT_DETECTION_TIME_LIMIT_S,
 )
 def detect_contradictions(self, job_id: str) -> dict:
-    """Run detection job ``job_id``.
+    """Run detection job ``job_id``, with up to ``CRT_DETECTION_BATCH`` − 1 other pending jobs.
 
-    Returns ``{"job_id", "contradictions": n, "latency_ms"}``, or ``{"job_id", "error"}`` for an
-    unknown or dead job (the message is dropped). Re-raises after marking the job dead so the
-    task shows as failed in Flower; raises ``celery.exceptions.Retry`` to schedule a retry.
+    Returns ``{"job_id", "contradictions": n, "latency_ms", "batch": jobs processed}`` when it ran
+    the job, ``{"job_id", "contradictions", "latency_ms", "batched_by": leader job id}`` when another
+    task's batch had already done it, ``{"job_id", "busy": True}`` when a live worker is processing
+    it right now (that worker writes its result), or ``{"job_id", "error"}`` for an unknown or dead
+    job (the message is dropped). Re-raises after marking the job dead so the task shows as failed
+    in Flower; raises ``celery.exceptions.Retry`` to schedule a retry.
     """
     received = time.time()
     try:
-        log = services.run_detection_job(job_id=job_id)
+        outcome = services.run_detection_batch(job_id=job_id, limit=settings.CRT_DETECTION_BATCH)
     except DetectionJob.DoesNotExist:
         logger.error("detection job %s does not exist; dropping the message", job_id)
         return {"job_id": job_id, "error": "unknown job"}
@@ -64,12 +69,22 @@ def detect_contradictions(self, job_id: str) -> dict:
         logger.exception("detection job %s failed on bad data; marking it dead", job_id)
         services.record_failure(job_id=job_id, error=_describe(exc), dead=True, reason="error")
         raise
-    if log.created_at.timestamp() < received:
-        metrics.JOBS_DUPLICATE.inc()  # redelivered after it was done: nothing was written
-    else:
-        services.observe_job(log)
-    return {"job_id": job_id, "contradictions": len(log.contradictions_found),
-            "latency_ms": log.detection_latency_ms}
+    if outcome.status == "busy":
+        logger.debug("detection job %s is being processed by %s; dropping this message", job_id,
+                     outcome.job.claimed_by)
+        return {"job_id": job_id, "busy": True}
+    log = outcome.log
+    result = {"job_id": job_id, "contradictions": len(log.contradictions_found), "latency_ms": log.detection_latency_ms}
+    if outcome.status == "done":
+        leader = outcome.job.batch_leader
+        if leader and leader != job_id:
+            return {**result, "batched_by": leader}  # its message arrived after another task's batch ran it
+        if log.created_at.timestamp() < received:
+            metrics.JOBS_DUPLICATE.inc()  # redelivered after it was done: nothing was written
+        return result
+    for batch_log in outcome.logs:
+        services.observe_job(batch_log)
+    return {**result, "batch": len(outcome.logs)}
 
 
 @shared_task(name="detection.republish_stale_jobs", ignore_result=True)

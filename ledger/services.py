@@ -153,6 +153,69 @@ def record_contradiction(
         return entry, True
 
 
+def record_contradictions(*, entries: list[dict], recorded_by: str = "detection-worker",
+                          recorded_host: str | None = None, request_id: str | None = None
+                          ) -> list[tuple[ContradictionEntry, bool]]:
+    """Append many entries at once: :func:`record_contradiction` for a batch of detection jobs.
+
+    Each item of ``entries`` is a dict with ``owner_id``, ``thread_id``, ``memory_a_id`` (older),
+    ``memory_b_id`` (newer), ``old_text``, ``new_text``, ``slot``, ``old_value``, ``new_value``,
+    ``contradiction_type``, ``severity``, ``confidence`` (0..1), ``drift`` (or None), ``summary``,
+    ``evidence`` and ``detection_job_id``. Idempotent like the single version: an existing
+    (memory_a, memory_b, slot) triple, or a repeat within ``entries``, returns the entry already
+    there with ``created=False``. One chain lock, one tail read and one INSERT for the new
+    entries (consecutive ``seq``, in the given order). Returns ``(entry, created)`` per item, in
+    order. Raises ``django.db.IntegrityError`` (nothing written) if a row violates a constraint.
+    """
+    if not entries:
+        return []
+    keys = [(e["memory_a_id"], e["memory_b_id"], e["slot"]) for e in entries]
+
+    def existing() -> dict[tuple[str, str, str], ContradictionEntry]:
+        rows = ContradictionEntry.objects.filter(memory_b_id__in={k[1] for k in keys})
+        return {(r.memory_a_id, r.memory_b_id, r.slot): r for r in rows}
+
+    with transaction.atomic():
+        found = existing()
+        if any(key not in found for key in keys):
+            _advisory_lock(ENTRY_CHAIN_LOCK)
+            found = existing()
+            seq, prev = _tail(ContradictionEntry)
+            host = (recorded_host or host_label())[:255]
+            request = (current_task_id() if request_id is None else request_id)[:64]
+            new_rows = []
+            for key, item in zip(keys, entries):
+                if key in found:
+                    continue
+                seq += 1
+                row = ContradictionEntry(
+                    seq=seq, prev_hash=prev, owner_id=item["owner_id"], thread_id=item["thread_id"],
+                    memory_a_id=item["memory_a_id"], memory_b_id=item["memory_b_id"], slot=item["slot"],
+                    old_value=item["old_value"], new_value=item["new_value"], old_text=item["old_text"],
+                    new_text=item["new_text"], contradiction_type=item["contradiction_type"],
+                    severity=item["severity"], confidence=item["confidence"], drift_mean=item["drift"],
+                    drift_max=item["drift"], summary=item["summary"], evidence=item["evidence"],
+                    detection_job_id=item["detection_job_id"],
+                    detector_version=str(item["evidence"].get("detector_version", ""))[:32],
+                    recorded_by=recorded_by[:64], recorded_host=host, request_id=request,
+                    timestamp=time.time(), created_at=timezone.now(), status=LedgerStatus.OPEN,
+                )
+                row.row_hash = chain.entry_hash(seq=seq, prev_hash=prev, fields=entry_hash_fields(row))
+                prev = row.row_hash
+                found[key] = row
+                new_rows.append(row)
+            ContradictionEntry.objects.bulk_create(new_rows)
+            created = {id(row) for row in new_rows}
+        else:
+            created = set()
+    results, seen = [], set()
+    for key in keys:
+        entry = found[key]
+        results.append((entry, id(entry) in created and key not in seen))
+        seen.add(key)
+    return results
+
+
 def entry_hash_fields(entry: ContradictionEntry) -> dict:
     """The :data:`ledger.chain.ENTRY_HASHED_FIELDS` values of an entry instance."""
     return {name: getattr(entry, name) for name in chain.ENTRY_HASHED_FIELDS}

@@ -102,3 +102,89 @@ def search_thread(*, owner, thread_id: str, query: str, limit: int = 3) -> list[
         .filter(rank__gt=0)
         .order_by("-rank", "-timestamp")[:limit]
     )
+
+
+# --------------------------------------------------------------------------- batched detection (issue 5)
+#: Columns the detection worker needs of a memory (the text is re-extracted, the vector compared).
+DETECTION_FIELDS = ("memory_id", "owner_id", "thread_id", "text", "timestamp", "embedding")
+
+
+def memories_for_detection(*, memory_ids: Sequence[str]) -> dict[str, Memory]:
+    """The memories with these ids, only :data:`DETECTION_FIELDS` loaded, as ``{memory_id: Memory}``.
+
+    One query; unknown ids are simply absent. No owner scoping: the ids come from detection jobs,
+    which belong to the memory's owner.
+    """
+    if not memory_ids:
+        return {}
+    return {m.memory_id: m for m in Memory.objects.filter(memory_id__in=list(memory_ids)).only(*DETECTION_FIELDS)}
+
+
+def memories_without_embedding(*, memory_ids, limit: int) -> list[Memory]:
+    """Up to ``limit`` of the given memories whose embedding is still NULL, oldest first.
+
+    ``memory_ids`` may be a list or a values-queryset of ids (it becomes a subquery: one query).
+    """
+    return list(Memory.objects.filter(memory_id__in=memory_ids, embedding__isnull=True)
+                .order_by("timestamp").only("memory_id", "text", "embedding")[:limit])
+
+
+def unembedded_in_threads(*, threads: Sequence[tuple[int, str]]) -> list[Memory]:
+    """Memories of the given ``(owner_id, thread_id)`` threads that have no embedding yet.
+
+    One query (index ``memory_owner_thread_ts``). Used by detection under the threads' locks so
+    that the exact kNN also sees memories whose own job has not run yet.
+    """
+    if not threads:
+        return []
+    condition = Q()
+    for owner_id, thread_id in set(threads):
+        condition |= Q(owner_id=owner_id, thread_id=thread_id)
+    return list(Memory.objects.filter(condition, embedding__isnull=True).only("memory_id", "text", "embedding"))
+
+
+def detection_candidate_ids(*, memory_ids: Sequence[str], k: int = CANDIDATE_NEIGHBOURS
+                            ) -> dict[str, list[tuple[str, float]]]:
+    """Candidates of many new memories at once: ``{memory_id: [(candidate_id, timestamp), ...]}``.
+
+    For each memory of ``memory_ids`` (which must be committed and embedded): the union of (a)
+    its ``k`` nearest earlier memories of its own owner and thread by cosine, **exactly**, and
+    (b) every earlier memory of that thread with a fact in one of its fact slots — the same set
+    as :func:`detection_candidates`, in one query for the whole batch instead of four per
+    memory. Candidates are sorted oldest first (timestamp, id).
+
+    Exactness: the kNN orders by ``(distance) + 0``, an expression the HNSW index cannot serve,
+    so PostgreSQL scans the thread's rows (btree) and sorts them; an HNSW scan with this filter
+    could return fewer rows (NOTES.md, measured 0 rows). ``tests/integration`` checks it against
+    :func:`nearest_in_thread`.
+    """
+    if not memory_ids:
+        return {}
+    ids = list(memory_ids)
+    found: dict[str, dict[str, float]] = {mid: {} for mid in ids}
+    sql = """
+        SELECT b.memory_id, c.memory_id, c.timestamp
+        FROM memory_memory b
+        CROSS JOIN LATERAL (
+            SELECT m.memory_id, m.timestamp FROM memory_memory m
+            WHERE m.owner_id = b.owner_id AND m.thread_id = b.thread_id AND m.embedding IS NOT NULL
+              AND (m.timestamp < b.timestamp OR (m.timestamp = b.timestamp AND m.memory_id < b.memory_id))
+            ORDER BY (m.embedding <=> b.embedding) + 0 LIMIT %s
+        ) c
+        WHERE b.memory_id = ANY(%s) AND b.embedding IS NOT NULL
+        UNION
+        SELECT b.memory_id, m.memory_id, m.timestamp
+        FROM memory_memory b
+        JOIN memory_fact fb ON fb.memory_id = b.memory_id
+        JOIN memory_fact fm ON fm.owner_id = b.owner_id AND fm.thread_id = b.thread_id AND fm.slot = fb.slot
+        JOIN memory_memory m ON m.memory_id = fm.memory_id
+        WHERE b.memory_id = ANY(%s)
+          AND (m.timestamp < b.timestamp OR (m.timestamp = b.timestamp AND m.memory_id < b.memory_id))
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [k, ids, ids])
+        rows = cursor.fetchall()
+    for new_id, candidate_id, timestamp in rows:
+        found[new_id][candidate_id] = timestamp
+    return {mid: sorted(((cid, ts) for cid, ts in cands.items()), key=lambda c: (c[1], c[0]))
+            for mid, cands in found.items()}

@@ -47,7 +47,7 @@ def test_bad_data_goes_dead_at_once_with_its_error_and_no_retry(user, monkeypatc
 def test_transient_errors_are_retried_and_the_job_then_succeeds(user, monkeypatch):
     from memory import selectors
 
-    real = selectors.detection_candidates
+    real = selectors.detection_candidate_ids
     calls = {"n": 0}
 
     def flaky(**kwargs):
@@ -56,7 +56,7 @@ def test_transient_errors_are_retried_and_the_job_then_succeeds(user, monkeypatc
             raise OperationalError("server closed the connection unexpectedly")
         return real(**kwargs)
 
-    monkeypatch.setattr(selectors, "detection_candidates", flaky)
+    monkeypatch.setattr(selectors, "detection_candidate_ids", flaky)
     job = new_job(user)
     retried = counter(metrics.JOBS_RETRIED)
 
@@ -74,7 +74,7 @@ def test_transient_errors_past_the_retries_make_a_dead_letter(user, monkeypatch)
     def down(**kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(selectors, "detection_candidates", down)
+    monkeypatch.setattr(selectors, "detection_candidate_ids", down)
     job = new_job(user)
     exhausted = counter(metrics.JOBS_FAILED, reason="retries_exhausted")
 
