@@ -3,6 +3,10 @@ baselines, per-prediction latency, artifact sizes, and the request-path costs of
 
     .venv/bin/python bench/learning.py                 # 100,000 generated examples per model
     .venv/bin/python bench/learning.py --examples 5000 # quick run
+    .venv/bin/python bench/learning.py --embedding-sweep        # bulk embedding: batch size x torch threads
+    .venv/bin/python bench/learning.py --import-footprint [--tree DIR]  # RSS/modules after django.setup + URLs
+
+Run every benchmark under the shared lock on the team VM: ``flock /tmp/crt-bench.lock …``.
 
 Targets (issue 7 / seed 001): training all five models on 100,000 generated interactions < 5 min
 on this box; inference p95 < 1 ms per prediction (excluding the query embedding); slot classifier
@@ -67,13 +71,91 @@ def time_single_predictions(spec, pipeline, rows: list[dict], repeats: int) -> t
     return wall, cpu
 
 
+FOOTPRINT_PROBE = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+import django
+django.setup()
+import crtproject.urls
+from django.urls import get_resolver
+get_resolver().url_patterns
+seconds = time.perf_counter() - t0
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"numpy", "scipy", "sklearn", "joblib", "torch",
+                                                         "sentence_transformers", "transformers"})
+print(json.dumps({"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "seconds": seconds,
+                  "heavy": heavy, "modules": len(sys.modules)}))
+"""
+
+
+def import_footprint(tree: Path, runs: int) -> int:
+    """Peak RSS (ru_maxrss) and import time of a fresh process doing ``django.setup()`` and loading
+    every URL module of the checkout ``tree`` (what a web, beat or flower process carries before it
+    serves anything). The database and broker URLs point nowhere: nothing connects."""
+    import json
+    import statistics
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(tree), "DJANGO_SETTINGS_MODULE": "crtproject.settings",
+           "DATABASE_URL": "postgres://probe@127.0.0.1:1/probe", "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}
+    results = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", FOOTPRINT_PROBE], cwd=tree, env=env, capture_output=True,
+                             text=True, check=True)
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    rss = [r["maxrss_mb"] for r in results]
+    secs = [r["seconds"] for r in results]
+    print(f"tree {tree}: {runs} fresh processes, django.setup() + URL loading")
+    print(f"peak RSS (ru_maxrss) median {statistics.median(rss):.1f} MB (min {min(rss):.1f}, max {max(rss):.1f}); "
+          f"import time median {statistics.median(secs):.2f} s; {results[0]['modules']} modules; "
+          f"scientific libraries loaded: {', '.join(results[0]['heavy']) or 'none'}")
+    return 0
+
+
+def embedding_sweep(texts: list[str], batch_sizes: list[int], thread_counts: list[int]) -> int:
+    """Sentences per second of MiniLM on ``texts`` (distinct, not cached) for each batch size and
+    torch intra-op thread count, in one process, each configuration on the same texts."""
+    import torch
+
+    from memory.embeddings import get_model
+
+    model = get_model()
+    model.encode(texts[:64], batch_size=64)  # warm-up
+    print(f"{len(texts)} distinct generated questions per configuration\n")
+    print("| torch threads | batch size | seconds | sentences/s | CPU s |")
+    print("|---|---|---|---|---|")
+    for threads in thread_counts:
+        torch.set_num_threads(threads)
+        for batch_size in batch_sizes:
+            w0, c0 = time.perf_counter(), time.process_time()
+            model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                         show_progress_bar=False)
+            wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+            print(f"| {threads} | {batch_size} | {wall:.1f} | {len(texts) / wall:.0f} | {cpu:.1f} |", flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=100_000, help="generated examples per model (default 100000)")
     parser.add_argument("--repeats", type=int, default=2000, help="single predictions timed per model (default 2000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models", nargs="+", help="only these models (default: all five)")
+    parser.add_argument("--torch-threads", type=int, default=0,
+                        help="torch intra-op threads while training (default: torch's own, = cores)")
+    parser.add_argument("--embedding-sweep", action="store_true",
+                        help="only measure bulk embedding speed per batch size and thread count")
+    parser.add_argument("--sweep-texts", type=int, default=3000, help="distinct questions per sweep configuration")
+    parser.add_argument("--import-footprint", action="store_true",
+                        help="only measure a fresh process's RSS after django.setup() + URL loading")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="checkout to measure with --import-footprint")
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes for --import-footprint")
     args = parser.parse_args()
+    load_start = os.getloadavg()
+    if args.import_footprint:
+        print(f"machine: {machine()}; load average at start {load_start[0]:.2f}")
+        code = import_footprint(args.tree.resolve(), args.runs)
+        print(f"load average at end {os.getloadavg()[0]:.2f}")
+        return code
 
     import django
 
@@ -82,11 +164,17 @@ def main() -> int:
     from learning.anonymize import Anonymizer
     from learning.ml import SPECS
     from learning.ml.base import evaluate_spec, serialize, split_examples, train_spec
-    from learning.ml.slot_classifier import embed_queries
+    from learning.ml import slot_classifier
+    from learning.ml.slot_classifier import EMBEDDING_STATS, embed_queries
     from learning.publisher import BackgroundPublisher
 
-    load_start = os.getloadavg()
     print(f"machine: {machine()}; load average at start {load_start[0]:.2f}")
+    if args.embedding_sweep:
+        questions = [e.inputs["query"] for e in synthetic.generate("slot_classifier", 40_000, seed=args.seed + 1)]
+        distinct = list(dict.fromkeys(q.lower() for q in questions))[:args.sweep_texts]
+        code = embedding_sweep(distinct, [64, 128, 256], [1, 2])
+        print(f"load average at end {os.getloadavg()[0]:.2f}")
+        return code
     print("command: .venv/bin/python bench/learning.py " + " ".join(sys.argv[1:]) + "\n")
 
     rss_before = rss_mb()
@@ -97,16 +185,27 @@ def main() -> int:
     model_load_s = time.perf_counter() - started
     rss_model = rss_mb()
 
+    import torch
+
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
+    print(f"torch intra-op threads while training: {torch.get_num_threads()}; bulk embedding batch size "
+          f"{slot_classifier.BULK_EMBEDDING_BATCH_SIZE}")
     rows_out = []
     total_wall = total_cpu = 0.0
     for name, spec in SPECS.items():
         if args.models and name not in args.models:
             continue
         wall0, cpu0 = time.perf_counter(), time.process_time()
+        embedded0 = dict(EMBEDDING_STATS)
         examples = synthetic.generate(name, args.examples, seed=args.seed)
         split = split_examples(examples, random_state=args.seed)
         pipeline = train_spec(spec, split.train, random_state=args.seed)
         train_wall, train_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        if EMBEDDING_STATS["texts"] > embedded0["texts"]:
+            print(f"{name}: embedded {EMBEDDING_STATS['texts'] - embedded0['texts']} distinct texts "
+                  f"({len({e.inputs['query'] for e in split.train})} distinct training questions) in "
+                  f"{EMBEDDING_STATS['seconds'] - embedded0['seconds']:.1f}s wall during training", flush=True)
         total_wall += train_wall
         total_cpu += train_cpu
         learned = evaluate_spec(spec, pipeline, split.heldout)
@@ -122,6 +221,17 @@ def main() -> int:
                          percentile(cpu_ms, 50), percentile(cpu_ms, 95), len(artifact)))
         print(f"{name}: trained in {train_wall:.1f}s wall / {train_cpu:.1f}s CPU; {spec.primary_metric} "
               f"{learned.primary:.4f} vs baseline {baseline.primary:.4f}", flush=True)
+        if name == "resolution_policy":
+            keys = ("agreement_most_likely", "auto_update_precision", "auto_update_rate", "ask_rate",
+                    "unsafe_auto_update_rate")
+            print(f"resolution_policy details: { {k: learned.metrics[k] for k in keys} }; rules: "
+                  f"{ {k: baseline.metrics[k] for k in keys[1:]} }")
+            from learning.synthetic import resolution_agreement_ceiling
+
+            ceiling = resolution_agreement_ceiling(args.examples, seed=args.seed,
+                                                   groups={e.group for e in split.heldout})
+            print(f"resolution_policy ceilings on the held-out users (generator's probabilities): {ceiling}",
+                  flush=True)
 
     print("\n| model | metric | learned | rule baseline | held-out rows | train wall s | train CPU s "
           "| predict wall p50 / p95 ms | predict CPU p50 / p95 ms | artifact KiB |")
@@ -135,8 +245,6 @@ def main() -> int:
     texts = [e.inputs["query"] for e in synthetic.generate("slot_classifier", 1000, seed=99)]
     texts = list(dict.fromkeys(texts))[:300]
     from memory.embeddings import embed_texts
-
-    import torch
 
     embed_ms: dict[int, list[float]] = {}
     for threads in (torch.get_num_threads(), 1):  # the default, then what the web process uses

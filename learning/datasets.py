@@ -34,9 +34,8 @@ from typing import Iterable, Iterator
 from django.contrib.auth import get_user_model
 
 from ledger import selectors as ledger_selectors
-from learning.ml import MODEL_NAMES
-from learning.ml.base import Example
-from learning.ml.resolution_policy import action_for_resolution, history_features
+from learning.ml.common import MODEL_NAMES, Example
+from learning.ml.rules import action_for_resolution, history_features
 from learning.models import ConfirmationKind, Feedback, FeedbackKind, Interaction, SyntheticExample
 
 logger = logging.getLogger(__name__)

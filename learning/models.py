@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from learning.ml import MODEL_NAMES
+from learning.ml.common import MODEL_NAMES
 
 
 def new_request_id() -> str:

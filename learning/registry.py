@@ -12,6 +12,9 @@ Hot reload: :func:`get_active` keeps the loaded pipelines of this process and, a
 (one small query for all names). A changed version is loaded and its artifact's SHA-256 checked
 before use; web and worker processes therefore serve a newly activated (or rolled-back) version
 within the TTL, without a restart. A failed check or load keeps serving what was loaded before.
+
+Importing this module does not import scikit-learn or numpy: a model module is imported only when
+a version of it is registered, activated or loaded (:mod:`learning.ml.common`).
 """
 
 from __future__ import annotations
@@ -20,16 +23,19 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from sklearn.pipeline import Pipeline
 
-from learning.ml import SPECS
-from learning.ml.base import deserialize, sha256_hex
+from learning.ml import MODEL_NAMES, get_spec
+from learning.ml.common import sha256_hex
 from learning.models import ModelStatus, ModelVersion
+
+if TYPE_CHECKING:  # pragma: no cover - scikit-learn is imported only when an artifact is loaded
+    from sklearn.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +52,7 @@ class LoadedModel:
     version: int
     version_id: int
     sha256: str
-    pipeline: Pipeline
+    pipeline: "Pipeline | Any"
 
     @property
     def label(self) -> str:
@@ -63,7 +69,7 @@ def register_version(*, name: str, artifact: bytes, metric: float, baseline_metr
                      heldout_rows: int, training_seconds: float, trained_by: str) -> ModelVersion:
     """Store a trained version as a ``candidate`` (with its checksum). Raises ``KeyError`` for an
     unknown model name."""
-    spec = SPECS[name]
+    spec = get_spec(name)
     with transaction.atomic():
         # serialize version numbering per name
         list(ModelVersion.objects.select_for_update().filter(name=name).values_list("pk", flat=True))
@@ -101,9 +107,10 @@ def activate(*, version_id: int, reason: str = "") -> ModelVersion:
             raise RegistryError(f"no model version with id {version_id}") from None
         if sha256_hex(bytes(version.artifact)) != version.artifact_sha256:
             raise RegistryError(f"{version}: artifact checksum mismatch; refusing to activate")
-        if version.feature_version != SPECS[version.name].feature_version:
+        expected = get_spec(version.name).feature_version
+        if version.feature_version != expected:
             raise RegistryError(f"{version}: trained with features {version.feature_version!r}, the code has "
-                                f"{SPECS[version.name].feature_version!r}")
+                                f"{expected!r}")
         now = timezone.now()
         current = list(ModelVersion.objects.select_for_update().filter(name=version.name, status=ModelStatus.ACTIVE)
                        .exclude(pk=version.pk))
@@ -135,7 +142,11 @@ def active_versions() -> dict[str, ModelVersion]:
 
 
 def load_version(version: ModelVersion) -> LoadedModel:
-    """Load a version's pipeline after checking its checksum. Raises :class:`RegistryError`."""
+    """Load a version's pipeline after checking its checksum. Raises :class:`RegistryError`.
+
+    This is where a process first imports scikit-learn and numpy (unpickling the pipeline)."""
+    from learning.ml.base import deserialize  # noqa: PLC0415 - the scientific stack, only when needed
+
     data = bytes(ModelVersion.objects.filter(pk=version.pk).values_list("artifact", flat=True).get())
     if sha256_hex(data) != version.artifact_sha256:
         raise RegistryError(f"{version}: artifact checksum mismatch")
@@ -168,8 +179,8 @@ class ActiveModelCache:
         except DatabaseError:
             logger.warning("could not check for new model versions; serving what is loaded", exc_info=True)
             return
-        wanted = {row["name"]: row for row in rows if row["name"] in SPECS
-                  and row["feature_version"] == SPECS[row["name"]].feature_version}
+        wanted = {row["name"]: row for row in rows if row["name"] in MODEL_NAMES
+                  and row["feature_version"] == get_spec(row["name"]).feature_version}
         loaded = dict(self._loaded)
         for name in list(loaded):
             if name not in wanted:

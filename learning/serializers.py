@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from learning.ml.slot_classifier import SLOTS
+from learning.ml.common import SLOTS
 from learning.models import ConfirmationKind, ReportCategory
 from memory.serializers import StrictBooleanField, StrictCharField
 

@@ -22,7 +22,8 @@ from detection.engine import extract_facts
 from ledger import selectors as ledger_selectors
 from learning import ab, synthetic
 from learning.anonymize import anonymize_text
-from learning.ml import MODEL_NAMES, resolution_policy
+from learning.ml import rules
+from learning.ml.common import MODEL_NAMES
 from learning.models import (
     ConfirmationKind,
     Feedback,
@@ -365,6 +366,7 @@ def review_open_contradictions(*, owner=None, limit: int = 200) -> dict[str, int
     """
     from ledger import services as ledger_services  # noqa: PLC0415
     from learning import datasets, registry  # noqa: PLC0415
+    from learning.ml import get_spec  # noqa: PLC0415
     from learning.serving import arm_for, policy_row  # noqa: PLC0415
 
     model = registry.get_active("resolution_policy")
@@ -391,8 +393,8 @@ def review_open_contradictions(*, owner=None, limit: int = 200) -> dict[str, int
         past = [(ex.inputs["slot"], _resolution_from_action(ex.label["action"]))
                 for ex in datasets.real_policy_examples(users=[user])]
         for entry in entries:
-            row = policy_row(entry, history=resolution_policy.history_features(past, entry.slot))
-            output = resolution_policy.SPEC.predict(model.pipeline, [row])[0]
+            row = policy_row(entry, history=rules.history_features(past, entry.slot))
+            output = get_spec("resolution_policy").predict(model.pipeline, [row])[0]
             decision, created = PolicyDecision.objects.get_or_create(
                 ledger_id=entry.ledger_id,
                 defaults={"owner": user, "ab_arm": ab.LEARNED, "action": output["action"],
@@ -400,14 +402,14 @@ def review_open_contradictions(*, owner=None, limit: int = 200) -> dict[str, int
             if not created:
                 continue
             reviewed += 1
-            if output["action"] != resolution_policy.AUTO_UPDATE or not _auto_apply_allowed(ab.LEARNED):
+            if output["action"] != rules.AUTO_UPDATE or not _auto_apply_allowed(ab.LEARNED):
                 continue
             try:
                 ledger_services.auto_resolve(
                     ledger_id=entry.ledger_id,
                     reason=f"resolution policy {model.label}: auto-update "
                            f"(p={output['probabilities'].get('auto_update', 0):.2f} >= "
-                           f"{resolution_policy.AUTO_UPDATE_THRESHOLD})")
+                           f"{rules.AUTO_UPDATE_THRESHOLD})")
             except Exception as exc:  # resolved meanwhile, or the ledger refused the transition
                 decision.note = f"not applied: {exc}"[:500]
                 decision.save(update_fields=["note"])
@@ -421,5 +423,4 @@ def review_open_contradictions(*, owner=None, limit: int = 200) -> dict[str, int
 
 
 def _resolution_from_action(action: str) -> str:
-    return {resolution_policy.AUTO_UPDATE: "keep_new", resolution_policy.ASK_USER: "keep_old",
-            resolution_policy.KEEP_BOTH: "keep_both"}[action]
+    return rules.ACTION_TO_RESOLUTION[action]

@@ -17,6 +17,9 @@ the user's A/B arm (``learning.ab``), every prediction with the model version th
   metadata, then the interaction record: anonymized, sampled, and handed to the background
   publisher after the transaction commits (phase 1).
 
+The rules arm and every fallback use the pure-Python baselines of :mod:`learning.ml.rules`; a
+model module (scikit-learn, numpy) is imported only when a learned version is loaded and predicts.
+
 Every hook is fail-safe: an exception inside the learning code is logged and the turn continues
 with the rule-based behaviour; the request is never failed or slowed by the learning track
 beyond the predictions themselves (sub-millisecond except the query embedding, see
@@ -39,7 +42,7 @@ from detection.engine import extract_facts
 from detection.engine import question_slots as rule_question_slots
 from learning import ab, registry, sampling
 from learning.anonymize import anonymize
-from learning.ml import cross_thread_relevance, extraction_confidence, resolution_policy, slot_classifier, staleness
+from learning.ml import rules
 from learning.models import new_request_id
 
 logger = logging.getLogger(__name__)
@@ -102,10 +105,12 @@ class _Embedder:
         load; docs/BENCHMARKS.md)."""
         import torch  # noqa: PLC0415 - loaded with the model anyway
 
+        from learning.ml.slot_classifier import embed_queries  # noqa: PLC0415 - numpy, only when needed
+
         if torch.get_num_threads() != QUERY_EMBEDDING_THREADS:
             torch.set_num_threads(QUERY_EMBEDDING_THREADS)
         started = time.perf_counter()
-        vector = slot_classifier.embed_queries([text])[0]
+        vector = embed_queries([text])[0]
         elapsed_ms = (time.perf_counter() - started) * 1000.0
         if elapsed_ms > float(getattr(settings, "CRT_QUERY_EMBEDDING_BUDGET_MS", EMBEDDING_BUDGET_MS)):
             self._paused_until = time.monotonic() + EMBEDDING_COOLDOWN_S
@@ -238,7 +243,7 @@ class Turn:
                 fallback = "embedding_slow"
             else:
                 vector = EMBEDDER.embed(text)
-                output = slot_classifier.SPEC.predict(model.pipeline, [{"query": text, "embedding": vector}])[0]
+                output = _learned("slot_classifier", model, {"query": text, "embedding": vector})
                 self._record("slot_classifier", model, {"query": text}, output, baseline=rules)
                 self.slots_inferred, self.slot_source = output["slots"], "learned"
                 return list(output["slots"])
@@ -285,8 +290,8 @@ class Turn:
                     continue
                 inputs = {"context": context, "slot": slot, "value": ", ".join(f.value for f in current),
                           "current_thread": self.thread_id, "fact_thread": thread}
-                spec = cross_thread_relevance.SPEC
-                output = (spec.predict(model.pipeline, [inputs]) if model else spec.baseline([inputs]))[0]
+                output = (_learned("cross_thread_relevance", model, inputs) if model
+                          else rules.relevance_baseline(inputs))
                 self._record("cross_thread_relevance", model, inputs, output, injected=output["relevant"])
                 if output["relevant"]:
                     chosen[slot] = current
@@ -322,8 +327,7 @@ class Turn:
                           "n_statements": max(len(history), 1),
                           "n_values": max(len({f.normalized for f in history}), 1),
                           "span_days": round(max(max(times) - min(times), 0.0) / 86400.0, 3)}
-                output = (staleness.SPEC.predict(model.pipeline, [inputs]) if model
-                          else staleness.SPEC.baseline([inputs]))[0]
+                output = _learned("staleness", model, inputs) if model else rules.staleness_baseline(inputs)
                 self._record("staleness", model, inputs, output, fact_memory_id=fact.memory_id)
                 if output["prompt"] and (best is None or output["stale_probability"] > best[0]):
                     best = (output["stale_probability"], fact, inputs)
@@ -347,11 +351,10 @@ class Turn:
         for those below 0.7 (``""`` when every fact is confident)."""
         self.memory_id = memory_id
         model = self._model("extraction_confidence")
-        spec = extraction_confidence.SPEC
         questions = []
         for fact in extract_facts(text):
             inputs = {"text": text, "slot": fact.slot, "value": fact.value, "negated": fact.negated}
-            output = (spec.predict(model.pipeline, [inputs]) if model else spec.baseline([inputs]))[0]
+            output = _learned("extraction_confidence", model, inputs) if model else rules.extraction_baseline(inputs)
             self._record("extraction_confidence", model, inputs, output)
             self.facts_extracted.append({"slot": fact.slot, "value": fact.value, "negated": fact.negated,
                                          "confidence": output["confidence"]})
@@ -382,7 +385,7 @@ class Turn:
         for entry in entries:
             row = policy_row(entry)
             self.heuristic_suggestions.append({"ledger_id": entry.ledger_id,
-                                               "action": resolution_policy.baseline_action(row), "source": "rules"})
+                                               "action": rules.baseline_action(row), "source": "rules"})
             decision = decisions.get(entry.ledger_id)
             if self.arm == ab.LEARNED:
                 if decision is not None and decision.source == "learned":
@@ -490,6 +493,13 @@ class Turn:
             transaction.on_commit(lambda: PUBLISHER.submit(payload))
 
 
+def _learned(name: str, model: registry.LoadedModel, inputs: dict) -> dict:
+    """One prediction of an active learned model (imports its module: the model is loaded anyway)."""
+    from learning.ml import get_spec  # noqa: PLC0415
+
+    return get_spec(name).predict(model.pipeline, [inputs])[0]
+
+
 def _publish_quietly(task, *args) -> None:
     try:
         task.apply_async(args=list(args), retry=True,
@@ -507,7 +517,7 @@ def policy_row(entry, *, history: dict | None = None) -> dict:
         pass
     return {"slot": entry.slot, "contradiction_type": entry.contradiction_type, "old_value": entry.old_value,
             "new_value": entry.new_value, "time_delta_days": round(delta, 3),
-            "history": history or resolution_policy.empty_history()}
+            "history": history or rules.empty_history()}
 
 
 def start_turn(*, owner, thread_id: str, message: str) -> Turn:

@@ -33,7 +33,14 @@ import random
 from typing import Callable
 
 from detection.engine import extract_facts
-from learning.ml.base import Example
+from learning.ml.common import Example
+from learning.ml.rules import (
+    ACTION_TO_RESOLUTION,
+    AUTO_UPDATE_THRESHOLD,
+    action_for_resolution,
+    decide,
+    history_features,
+)
 
 GENERATOR_VERSION = "synthetic-1"
 
@@ -291,17 +298,20 @@ def _resolution_probabilities(style: str, kind: str, slot: str, delta_days: floa
     return [p / total for p in probs]
 
 
-def generate_resolutions(n: int, *, seed: int = 0) -> list[Example]:
-    """``n`` labeled contradictions from simulated users' resolution sequences."""
-    from learning.ml.resolution_policy import action_for_resolution, history_features  # noqa: PLC0415
+_RESOLUTIONS = ("keep_new", "keep_old", "keep_both")
 
+
+def _simulate_resolutions(n: int, seed: int):
+    """The resolution generator's draws: yields ``(example, style, probabilities by style)`` for
+    ``n`` contradictions, where ``probabilities[style]`` are P(keep_new, keep_old, keep_both) under
+    each style — the hidden truth :func:`resolution_agreement_ceiling` needs."""
     rng = random.Random(f"policy:{seed}")
     styles = list(_STYLES)
     style_weights = [_STYLES[s][1] for s in styles]
     slots, slot_weights = list(_POLICY_SLOTS), list(_POLICY_SLOTS.values())
-    examples: list[Example] = []
+    produced = 0
     user = 0
-    while len(examples) < n:
+    while produced < n:
         user += 1
         style = rng.choices(styles, style_weights)[0]
         past: list[tuple[str, str]] = []
@@ -311,16 +321,86 @@ def generate_resolutions(n: int, *, seed: int = 0) -> list[Example]:
                 rng.choices(["TEMPORAL", "REVISION", "CONFLICT"], [0.4, 0.25, 0.35])[0]
             delta = math.exp(rng.uniform(math.log(0.01), math.log(1500)))
             old, new = _SLOT_VALUES[slot](rng), _SLOT_VALUES[slot](rng)
-            resolution = rng.choices(["keep_new", "keep_old", "keep_both"],
-                                     _resolution_probabilities(style, kind, slot, delta))[0]
+            by_style = {s: _resolution_probabilities(s, kind, slot, delta) for s in styles}
+            resolution = rng.choices(list(_RESOLUTIONS), by_style[style])[0]
             inputs = {"slot": slot, "contradiction_type": kind, "old_value": old, "new_value": new,
                       "time_delta_days": round(delta, 3), "history": history_features(past, slot)}
-            examples.append(Example(inputs=inputs, label={"action": action_for_resolution(resolution)},
-                                    group=f"user{seed}-{user}"))
+            example = Example(inputs=inputs, label={"action": action_for_resolution(resolution)},
+                              group=f"user{seed}-{user}")
+            yield example, style, by_style
             past.append((slot, resolution))
-            if len(examples) >= n:
+            produced += 1
+            if produced >= n:
                 break
-    return examples
+
+
+def generate_resolutions(n: int, *, seed: int = 0) -> list[Example]:
+    """``n`` labeled contradictions from simulated users' resolution sequences."""
+    return [example for example, _style, _probs in _simulate_resolutions(n, seed)]
+
+
+def resolution_agreement_ceiling(n: int, *, seed: int = 0, groups: set[str] | None = None,
+                                 auto_update_threshold: float = AUTO_UPDATE_THRESHOLD) -> dict:
+    """The best agreement any policy can reach on :func:`generate_resolutions` ``(n, seed)``
+    (optionally only the examples of ``groups``, e.g. a held-out split), computed from the
+    generator's own probabilities (expected values, no sampling noise beyond the draws of the
+    contradictions themselves):
+
+    * ``oracle_*`` — a policy that knows each user's hidden style: it picks the action with the
+      highest true probability (``most_likely``) or applies the conservative rule
+      (:func:`learning.ml.rules.decide`, auto-update only at P ≥ ``auto_update_threshold``).
+    * ``bayes_*`` — the Bayes-optimal policy given what a real system can know: the style's
+      posterior from the user's earlier resolutions (their slots, types, time deltas and
+      outcomes, with the generator's exact likelihoods and style shares), then the same two
+      decision rules. No learned model can exceed these in expectation.
+    * ``bayes_first_contradiction`` — the Bayes agreement on users' first contradiction (no history).
+
+    Returns ``{name: agreement in [0, 1], "rows": count}``. Source: docs/LEARNING.md ("what bounds
+    the policy's agreement").
+    """
+    styles = list(_STYLES)
+    index = {resolution: i for i, resolution in enumerate(_RESOLUTIONS)}
+    action_index = {action_for_resolution(r): i for r, i in index.items()}
+    totals = {"oracle_most_likely": 0.0, "oracle_conservative": 0.0, "bayes_most_likely": 0.0,
+              "bayes_conservative": 0.0}
+    first_total, first_rows, rows = 0.0, 0, 0
+
+    def conservative(p: list[float]) -> int:
+        return action_index[decide({action_for_resolution(r): p[i] for r, i in index.items()},
+                                   auto_update_threshold=auto_update_threshold)]
+
+    log_posterior: dict[str, float] = {}
+    current_group = None
+    for example, style, by_style in _simulate_resolutions(n, seed):
+        if example.group != current_group:
+            current_group = example.group
+            log_posterior = {s: math.log(_STYLES[s][1]) for s in styles}
+            first = True
+        else:
+            first = False
+        top = max(log_posterior.values())
+        weights = {s: math.exp(v - top) for s, v in log_posterior.items()}
+        norm = sum(weights.values())
+        predictive = [sum(weights[s] / norm * by_style[s][i] for s in styles) for i in range(3)]
+        truth = by_style[style]
+        if groups is None or example.group in groups:
+            rows += 1
+            bayes_pick = max(range(3), key=lambda i: predictive[i])
+            totals["oracle_most_likely"] += max(truth)
+            totals["oracle_conservative"] += truth[conservative(truth)]
+            totals["bayes_most_likely"] += truth[bayes_pick]
+            totals["bayes_conservative"] += truth[conservative(predictive)]
+            if first:
+                first_total += truth[bayes_pick]
+                first_rows += 1
+        # the user's actual resolution updates the posterior for their next contradiction
+        resolution = index[ACTION_TO_RESOLUTION[example.label["action"]]]
+        for s in styles:
+            log_posterior[s] += math.log(by_style[s][resolution])
+    result = {name: round(total / rows, 4) if rows else None for name, total in totals.items()}
+    result["bayes_first_contradiction"] = round(first_total / first_rows, 4) if first_rows else None
+    result["rows"] = rows
+    return result
 
 
 # --------------------------------------------------------------------------- cross-thread relevance

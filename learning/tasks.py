@@ -19,7 +19,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from learning import services, training
+from learning import services
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ def train_models(self, names: list[str] | None = None) -> dict:
     Not acknowledged late: a worker killed mid-training must not make the broker redeliver an
     hour-long job in a loop; the next scheduled run retrains anyway.
     """
+    from learning import training  # noqa: PLC0415 - scikit-learn only in the process that trains
+
     try:
         results = training.train_all(names=names, trained_by=f"celery:{self.request.id or 'eager'}")
     except SoftTimeLimitExceeded:

@@ -12,10 +12,9 @@ Nothing here touches the database; :mod:`learning.training` does.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import joblib
@@ -23,22 +22,7 @@ import numpy as np
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import Pipeline
 
-
-class NotEnoughData(ValueError):
-    """The examples cannot train this model (too few, or a class/label never occurs)."""
-
-
-@dataclass(frozen=True)
-class Example:
-    """One labeled example. ``inputs``/``label``: JSON-able dicts in the model's shapes;
-    ``group``: split key (examples of one group never straddle train and held-out);
-    ``source``: ``synthetic`` or a real feedback source; ``weight`` ≥ 0 multiplies the loss."""
-
-    inputs: dict
-    label: dict
-    group: str = ""
-    source: str = "synthetic"
-    weight: float = 1.0
+from learning.ml.common import Example, NotEnoughData, sha256_hex  # noqa: F401 - re-exported
 
 
 @dataclass
@@ -174,11 +158,6 @@ def deserialize(data: bytes) -> Pipeline:
     """Inverse of :func:`serialize`. Only call it on bytes whose checksum matched the registry:
     joblib unpickles, so it must never see data from outside our own database."""
     return joblib.load(io.BytesIO(data))
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex SHA-256 of ``data`` (the registry's artifact checksum)."""
-    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- metric helpers

@@ -17,7 +17,6 @@ that were relevant, recall = relevant facts injected; seed targets 80 % / 90 %).
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
@@ -27,32 +26,19 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from learning.ml.base import ModelSpec, binary_metrics
+from learning.ml.rules import (  # noqa: F401 - re-exported
+    IDENTITY_SLOTS,
+    TOPIC_KEYWORDS,
+    baseline_relevance,
+    context_words,
+    relevance_baseline,
+    thread_words,
+)
+from learning.ml.rules import RELEVANCE_THRESHOLD as THRESHOLD
 
-THRESHOLD = 0.5
 N_FEATURES = 2**16
-IDENTITY_SLOTS = frozenset({"name", "age", "spouse"})
-#: Rule-based baseline's topic words per slot (baseline choice, deliberately short).
-TOPIC_KEYWORDS = {
-    "employer": {"work", "job", "office", "boss", "company", "career", "colleague", "meeting"},
-    "job_title": {"work", "job", "role", "career", "promotion", "resume", "interview"},
-    "location": {"home", "city", "move", "moving", "weather", "rent", "neighborhood"},
-    "pet": {"pet", "dog", "cat", "vet", "walk"},
-    "language": {"language", "speak", "translate", "travel", "trip"},
-    "preference": {"food", "eat", "dinner", "restaurant", "music", "hobby", "weekend"},
-}
-_STOP = frozenset("""a an the and or but if of to in on at for with about from by as is are was were be been am i
-me my you your it its this that these those do does did can could would should will what where when who how
-which why so just really very please thanks thank ok okay hey hi hello""".split())
-_WORD = re.compile(r"[a-z][a-z'-]+")
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall((text or "").lower()) if w not in _STOP]
-
-
-def _thread_words(thread_id: str) -> list[str]:
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", thread_id or "")
-    return [w for w in re.split(r"[^a-z]+", spaced.lower()) if len(w) > 1 and w not in _STOP]
+_words = context_words
+_thread_words = thread_words
 
 
 def relevance_features(row: dict) -> dict[str, float]:
@@ -82,16 +68,6 @@ class RelevanceFeaturizer(BaseEstimator, TransformerMixin):
         return hasher.transform(relevance_features(row) for row in X)
 
 
-def baseline_relevance(row: dict) -> float:
-    """1.0 / 0.0 by the keyword rule of the module docstring."""
-    slot = row.get("slot", "")
-    if slot in IDENTITY_SLOTS:
-        return 1.0
-    words = set(_words(row.get("context", ""))) | set(_thread_words(row.get("current_thread", "")))
-    words |= {w[:-1] for w in words if w.endswith("s")}  # "pets" → "pet"
-    return 1.0 if words & TOPIC_KEYWORDS.get(slot, set()) else 0.0
-
-
 class CrossThreadRelevanceSpec(ModelSpec):
     """See the module docstring."""
 
@@ -112,11 +88,7 @@ class CrossThreadRelevanceSpec(ModelSpec):
         return [{"relevance": round(float(p), 4), "relevant": bool(p > THRESHOLD)} for p in probabilities]
 
     def baseline(self, inputs: Sequence[dict]) -> list[dict]:
-        out = []
-        for row in inputs:
-            p = baseline_relevance(row)
-            out.append({"relevance": p, "relevant": p > THRESHOLD})
-        return out
+        return [relevance_baseline(row) for row in inputs]
 
     def score(self, predictions: Sequence[dict], labels: Sequence[dict]) -> dict:
         return binary_metrics([p["relevant"] for p in predictions], [bool(l.get("relevant")) for l in labels],

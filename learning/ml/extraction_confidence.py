@@ -28,14 +28,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from learning.ml.base import ModelSpec, binary_metrics
+from learning.ml.rules import (  # noqa: F401 - re-exported
+    BASELINE_CONFIDENT,
+    BASELINE_MARKERS,
+    BASELINE_UNSURE,
+    extraction_baseline,
+)
+from learning.ml.rules import EXTRACTION_THRESHOLD as THRESHOLD
 
-THRESHOLD = 0.7
 #: Hashed feature space (2^16 columns: a 0.5 MB coefficient vector).
 N_FEATURES = 2**16
-#: Rule-based baseline: statements with one of these words get 0.5, the rest 0.9 (baseline choice).
-BASELINE_MARKERS = re.compile(r"\b(?:i\s+think|i\s+guess|maybe|probably|not\s+sure|perhaps|lol|haha|jk|kidding)\b",
-                              re.I)
-BASELINE_CONFIDENT, BASELINE_UNSURE = 0.9, 0.5
 
 _MARKERS = {
     "hedge": r"\b(?:i\s+think|i\s+guess|maybe|probably|perhaps|not\s+sure|i\s+believe|kind\s+of|sort\s+of|"
@@ -146,11 +148,7 @@ class ExtractionConfidenceSpec(ModelSpec):
         return [{"confidence": round(float(p), 4), "needs_confirmation": bool(p < THRESHOLD)} for p in probabilities]
 
     def baseline(self, inputs: Sequence[dict]) -> list[dict]:
-        out = []
-        for row in inputs:
-            p = BASELINE_UNSURE if BASELINE_MARKERS.search(str(row.get("text", ""))) else BASELINE_CONFIDENT
-            out.append({"confidence": p, "needs_confirmation": p < THRESHOLD})
-        return out
+        return [extraction_baseline(row) for row in inputs]
 
     def score(self, predictions: Sequence[dict], labels: Sequence[dict]) -> dict:
         actual = [bool(label.get("correct")) for label in labels]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from typing import Sequence
 
@@ -23,14 +24,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from detection.engine import MULTI_VALUED_SLOTS, SINGLE_VALUED_SLOTS, question_slots
 from learning.ml.base import ModelSpec, NotEnoughData
-
-#: The slots this model predicts, in the engine's order for the nine baseline slots, then any
-#: slot the engine adds later (alphabetically).
-_BASE_ORDER = ("name", "age", "employer", "job_title", "location", "spouse", "pet", "language", "preference")
-SLOTS: tuple[str, ...] = tuple(s for s in _BASE_ORDER if s in SINGLE_VALUED_SLOTS | MULTI_VALUED_SLOTS) + tuple(
-    sorted((SINGLE_VALUED_SLOTS | MULTI_VALUED_SLOTS) - set(_BASE_ORDER)))
+from learning.ml.common import SLOTS  # noqa: F401 - re-exported (the slots this model predicts)
+from learning.ml.rules import slot_baseline
 #: Probability at or above which a slot is predicted (baseline choice: the symmetric point).
 THRESHOLD = 0.5
 #: Embedding dimension of all-MiniLM-L6-v2.
@@ -38,36 +34,87 @@ EMBEDDING_DIMENSIONS = 384
 #: Texts whose embeddings are cached per process (generated training sets repeat texts a lot;
 #: 100,000 × 384 float32 ≈ 150 MB at most).
 EMBEDDING_CACHE_SIZE = 100_000
+#: Batch size when embedding many texts at once (training, evaluation). Short questions gain from
+#: larger batches than the worker's ``CRT_EMBEDDING_BATCH_SIZE`` (64); measured with
+#: ``bench/learning.py --embedding-sweep`` (docs/BENCHMARKS.md, learning section).
+BULK_EMBEDDING_BATCH_SIZE = 128
 
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
 _cache_lock = threading.Lock()
+_uncased: bool | None = None
 
 
-def embed_queries(texts: Sequence[str]) -> np.ndarray:
-    """Embeddings of ``texts`` (shape (n, 384), unit norm), each distinct text embedded once.
+def _model_is_uncased() -> bool:
+    """Whether MiniLM's tokenizer lower-cases its input (all-MiniLM-L6-v2: ``BertNormalizer(lowercase=
+    True)``, so "Where do I live?" and "where do i live?" have the same tokens and the same
+    embedding — checked in ``tests/learning/test_learning_models_beat_baselines.py``)."""
+    global _uncased
+    if _uncased is None:
+        from memory.embeddings import get_model  # noqa: PLC0415 - heavy import, only when needed
 
-    Uses ``memory.embeddings.embed_texts`` (loads MiniLM on first use, ~7 s) and a per-process
-    LRU cache of :data:`EMBEDDING_CACHE_SIZE` texts.
+        tokenizer = get_model().tokenizer
+        _uncased = bool(getattr(tokenizer, "do_lower_case", False) or getattr(tokenizer, "lowercase", False))
+    return _uncased
+
+
+def embedding_key(text: str) -> str:
+    """The cache key of ``text``: lower-cased when the model is uncased and the text is ASCII (for
+    ASCII, ``str.lower`` is exactly the tokenizer's lower-casing), else the text itself. Texts
+    with one key have one embedding, so each is embedded once (a quarter of the generated
+    training questions differ from another one only by case)."""
+    return text.lower() if text.isascii() and _model_is_uncased() else text
+
+
+#: Texts this process has embedded through :func:`embed_queries` and the wall seconds it took
+#: (the benchmark reports the embedding's share of training).
+EMBEDDING_STATS = {"texts": 0, "seconds": 0.0}
+
+
+def _encode(texts: list[str], batch_size: int) -> np.ndarray:
+    from memory.embeddings import embed_texts, get_model  # noqa: PLC0415 - heavy import, only when needed
+
+    started = time.perf_counter()
+    if len(texts) <= batch_size:
+        vectors = embed_texts(texts)
+    else:
+        # the same call as memory.embeddings.embed_texts (normalized float32), with a bulk batch size
+        vectors = get_model().encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False).astype(np.float32, copy=False)
+    EMBEDDING_STATS["texts"] += len(texts)
+    EMBEDDING_STATS["seconds"] += time.perf_counter() - started
+    return vectors
+
+
+def embed_queries(texts: Sequence[str], *, batch_size: int = BULK_EMBEDDING_BATCH_SIZE) -> np.ndarray:
+    """Embeddings of ``texts`` (shape (n, 384), float32, unit norm); each distinct
+    :func:`embedding_key` is embedded once.
+
+    Uses MiniLM from ``memory.embeddings`` (loads it on first use, ~7 s) and a per-process LRU
+    cache of :data:`EMBEDDING_CACHE_SIZE` keys, so models trained in one process (and repeated
+    training runs of the worker) share embeddings. ``batch_size``: texts per forward pass.
     """
-    from memory.embeddings import embed_texts  # noqa: PLC0415 - heavy import, only when needed
-
+    keys = [embedding_key(text) for text in texts]
     with _cache_lock:
-        missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+        missing = list(dict.fromkeys(k for k in keys if k not in _cache))
     if missing:
-        vectors = embed_texts(missing)
+        vectors = _encode(missing, batch_size)
         with _cache_lock:
-            for text, vector in zip(missing, vectors):
-                _cache[text] = vector
-                _cache.move_to_end(text)
+            for key, vector in zip(missing, vectors):
+                _cache[key] = vector
+                _cache.move_to_end(key)
             while len(_cache) > EMBEDDING_CACHE_SIZE:
                 _cache.popitem(last=False)
     with _cache_lock:
         out = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
-        for i, text in enumerate(texts):
-            vector = _cache.get(text)
-            if vector is None:  # evicted meanwhile by another thread: embed again
-                vector = embed_texts([text])[0]
-            out[i] = vector
+        evicted = []
+        for i, key in enumerate(keys):
+            vector = _cache.get(key)
+            if vector is None:  # evicted meanwhile by another thread: embed again below
+                evicted.append(i)
+            else:
+                out[i] = vector
+    if evicted:
+        out[evicted] = _encode([keys[i] for i in evicted], batch_size)
     return out
 
 
@@ -158,6 +205,29 @@ class SlotClassifierSpec(ModelSpec):
                     Y[row, index[slot]] = 1
         return Y
 
+    def fit(self, pipeline: Pipeline, inputs: list[dict], y: np.ndarray, weights: np.ndarray) -> Pipeline:
+        """Fit on rows merged by (:func:`embedding_key`, slots): questions that differ only by case
+        have one embedding, so merging them with summed weights leaves the weighted loss — and the
+        model — unchanged while the logistic regressions see fewer rows."""
+        merged: dict[tuple, int] = {}
+        rows: list[dict] = []
+        targets: list[np.ndarray] = []
+        summed: list[float] = []
+        for row, target, weight in zip(inputs, y, weights):
+            if row.get("embedding") is not None:  # a precomputed vector: keep the row as it is
+                key = None
+            else:
+                key = (embedding_key(row["query"]), tuple(int(v) for v in target))
+            if key is not None and key in merged:
+                summed[merged[key]] += float(weight)
+                continue
+            if key is not None:
+                merged[key] = len(rows)
+            rows.append(row)
+            targets.append(target)
+            summed.append(float(weight))
+        return super().fit(pipeline, rows, np.asarray(targets), np.asarray(summed, dtype=float))
+
     def check_trainable(self, y: np.ndarray) -> None:
         if len(y) < 10:
             raise NotEnoughData(f"{self.name}: {len(y)} training examples; at least 10 are needed")
@@ -178,7 +248,7 @@ class SlotClassifierSpec(ModelSpec):
         ]
 
     def baseline(self, inputs: Sequence[dict]) -> list[dict]:
-        return [{"slots": [s for s in question_slots(row["query"]) if s in SLOTS]} for row in inputs]
+        return [slot_baseline(row) for row in inputs]
 
     def score(self, predictions: Sequence[dict], labels: Sequence[dict]) -> dict:
         tp = fp = fn = exact = 0

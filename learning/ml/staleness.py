@@ -29,14 +29,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from learning.ml.base import ModelSpec, binary_metrics
-from learning.ml.slot_classifier import SLOTS
-
-PROMPT_THRESHOLD = 0.8
-DECISION_THRESHOLD = 0.5
-#: Baseline half-lives in years (baseline choice: an age changes yearly, a name almost never).
-HALF_LIVES_YEARS = {"name": 50.0, "age": 1.0, "employer": 3.0, "job_title": 2.5, "location": 4.0,
-                    "spouse": 15.0, "pet": 8.0, "language": 30.0, "preference": 2.0}
-DEFAULT_HALF_LIFE_YEARS = 5.0
+from learning.ml.common import SLOTS
+from learning.ml.rules import (  # noqa: F401 - re-exported
+    DEFAULT_HALF_LIFE_YEARS,
+    HALF_LIVES_YEARS,
+    staleness_baseline,
+    staleness_prediction,
+)
+from learning.ml.rules import STALENESS_DECISION_THRESHOLD as DECISION_THRESHOLD
+from learning.ml.rules import STALENESS_PROMPT_THRESHOLD as PROMPT_THRESHOLD
+from learning.ml.rules import baseline_stale_probability as baseline_probability  # noqa: F401
 
 
 def changes_per_year(row: dict) -> float:
@@ -106,12 +108,6 @@ class StalenessFeaturizer(BaseEstimator, TransformerMixin):
         return staleness_matrix(list(X))
 
 
-def baseline_probability(row: dict) -> float:
-    """1 − 0.5^(age / half-life of the slot)."""
-    half_life_days = HALF_LIVES_YEARS.get(row.get("slot", ""), DEFAULT_HALF_LIFE_YEARS) * 365.0
-    return 1.0 - 0.5 ** (max(float(row.get("age_days") or 0.0), 0.0) / half_life_days)
-
-
 class StalenessSpec(ModelSpec):
     """See the module docstring."""
 
@@ -133,10 +129,10 @@ class StalenessSpec(ModelSpec):
 
     @staticmethod
     def _prediction(p: float) -> dict:
-        return {"stale_probability": round(p, 4), "stale": p >= DECISION_THRESHOLD, "prompt": p > PROMPT_THRESHOLD}
+        return staleness_prediction(p)
 
     def baseline(self, inputs: Sequence[dict]) -> list[dict]:
-        return [self._prediction(baseline_probability(row)) for row in inputs]
+        return [staleness_baseline(row) for row in inputs]
 
     def score(self, predictions: Sequence[dict], labels: Sequence[dict]) -> dict:
         actual = [bool(label.get("stale")) for label in labels]

@@ -73,3 +73,65 @@ def test_baselines_are_the_documented_rules():
     assert resolution_policy.baseline_action({"slot": "location", "contradiction_type": "TEMPORAL"}) == "auto_update"
     assert resolution_policy.baseline_action({"slot": "pet", "contradiction_type": "DENIAL"}) == "keep_both"
     assert SPECS["staleness"].baseline([{"slot": "age", "age_days": 365}])[0]["stale_probability"] == pytest.approx(0.5)
+
+
+def test_questions_differing_only_by_case_share_one_embedding_and_one_cache_entry():
+    import numpy as np
+
+    from learning.ml import slot_classifier
+    from memory.embeddings import embed_texts
+
+    texts = ["Hey, Where Do I Work?", "hey, where do i work?", "HEY, WHERE DO I WORK?"]
+    direct = embed_texts(texts)  # the model itself, no cache: the tokenizer lower-cases
+    np.testing.assert_allclose(direct[0], direct[1], atol=1e-6)
+    np.testing.assert_allclose(direct[0], direct[2], atol=1e-6)
+    assert len({slot_classifier.embedding_key(t) for t in texts}) == 1
+    np.testing.assert_allclose(slot_classifier.embed_queries(texts), direct, atol=1e-5)
+    # non-ASCII text keeps its own key (str.lower is not guaranteed to equal the tokenizer's there)
+    assert slot_classifier.embedding_key("Do I live in Zürich?") == "Do I live in Zürich?"
+
+
+def test_policy_agreement_ceiling_orders_what_each_policy_can_know():
+    ceiling = synthetic.resolution_agreement_ceiling(3000, seed=4)
+    assert ceiling["rows"] == 3000
+    # knowing the hidden style beats inferring it; the threshold only costs agreement; a user's
+    # first contradiction (no history) is the hardest case
+    assert ceiling["oracle_most_likely"] >= ceiling["bayes_most_likely"] >= ceiling["bayes_first_contradiction"]
+    assert ceiling["oracle_most_likely"] >= ceiling["oracle_conservative"]
+    assert ceiling["bayes_most_likely"] >= ceiling["bayes_conservative"]
+    assert 0.0 < ceiling["bayes_conservative"] < ceiling["oracle_most_likely"] < 1.0
+
+
+def test_learned_policy_stays_under_the_generators_bayes_ceiling_and_auto_updates_precisely():
+    spec = SPECS["resolution_policy"]
+    n = 6000
+    split = split_examples(synthetic.generate("resolution_policy", n, seed=11), random_state=0)
+    learned = evaluate_spec(spec, train_spec(spec, split.train), split.heldout)
+    ceiling = synthetic.resolution_agreement_ceiling(n, seed=11, groups={e.group for e in split.heldout})
+
+    assert ceiling["rows"] == learned.rows
+    # no policy beats the Bayes-optimal one in expectation (margin: ~2.5 standard errors)
+    margin = 2.5 * (0.25 / learned.rows) ** 0.5
+    assert learned.metrics["agreement"] <= ceiling["bayes_conservative"] + margin
+    assert learned.metrics["agreement_most_likely"] <= ceiling["bayes_most_likely"] + margin
+    # the conservative threshold makes auto-updates right far more often than the 0.8 they need
+    assert learned.metrics["auto_update_precision"] > 0.85
+    assert learned.metrics["unsafe_auto_update_rate"] < 0.05
+
+
+def test_slot_classifier_merges_case_variants_into_one_weighted_training_row():
+    import numpy as np
+
+    from learning.ml.base import Example
+
+    spec = SPECS["slot_classifier"]
+    base = [e for e in synthetic.generate("slot_classifier", 300, seed=2) if e.inputs["query"].isascii()]
+    variants = base + [Example(inputs={"query": e.inputs["query"].upper()}, label=e.label, group=e.group)
+                       for e in base[:100]]
+    merged = train_spec(spec, variants)
+    # the same rows with weight 2 instead of an upper-case copy: the same loss, so the same model
+    weighted = [Example(inputs=e.inputs, label=e.label, group=e.group, weight=2.0 if i < 100 else 1.0)
+                for i, e in enumerate(base)]
+    reference = train_spec(spec, weighted)
+    rows = [e.inputs for e in base[:40]]
+    np.testing.assert_allclose(spec.predict_proba(merged, rows), spec.predict_proba(reference, rows), atol=1e-6)
