@@ -53,20 +53,34 @@ from workload import Conversation  # noqa: E402
 
 from detection import services  # noqa: E402
 from detection.models import DetectionJob, DetectionLog, JobStatus  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from memory.services import store_memory  # noqa: E402
 
 
 def write_jobs(user, n: int, threads: int, tag: str) -> list[str]:
-    """``n`` memories + pending jobs (not published), round-robin over ``threads`` conversations."""
+    """``n`` memories + pending jobs (not published), round-robin over ``threads`` conversations.
+
+    Written with ``CRT_DETECTION_MODE=off`` so nothing is published on commit: the worker must not
+    start on them while they are written, or the measured window (first publish → last done)
+    would only cover the tail. (Until 2026-11-22 it did publish on commit, which made every
+    earlier figure of this benchmark meaningless; docs/BENCHMARKS.md.)
+    """
     conversations = [Conversation(seed=hash((tag, i)) & 0xFFFF) for i in range(threads)]
     ids = []
+    with override_settings(CRT_DETECTION_MODE="off"):
+        _write(user, n, threads, tag, conversations, ids)
+    assert not DetectionJob.objects.filter(job_id__in=ids).exclude(status=JobStatus.PENDING).exists(), \
+        "a job was processed before it was published"
+    return ids
+
+
+def _write(user, n: int, threads: int, tag: str, conversations: list, ids: list[str]) -> None:
     for i in tqdm(range(n), desc=f"writing {tag}", unit="msg", disable=None):
         conversation = conversations[i % threads]
         text = conversation.question() if i % 5 == 4 else conversation.statement()
         with transaction.atomic():
             memory = store_memory(owner=user, thread_id=f"{tag}-{i % threads}", text=text)
             ids.append(services.create_detection_job(memory=memory).job_id)
-    return ids
 
 
 def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
