@@ -85,10 +85,14 @@ def _write(user, n: int, threads: int, tag: str, conversations: list, ids: list[
 
 def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
     """Publish the jobs, wait until all are done; (seconds from first publish to last done, published)."""
+    # Jobs written since the first of these and not done yet: one probe of the (status, created_at)
+    # index. (Counting `job_id IN (<all ids>)` every 0.25 s cost the driver a quarter of a core,
+    # taken from the workers it measures; profiled 2026-11-22.)
+    first_created = min(DetectionJob.objects.filter(job_id__in=job_ids).values_list("created_at", flat=True))
+    unfinished = DetectionJob.objects.filter(created_at__gte=first_created).exclude(status=JobStatus.DONE)
     started = time.time()
     published = sum(services.publish_job(job_id=job_id) for job_id in job_ids)
-    stack.wait_for(lambda: DetectionJob.objects.filter(job_id__in=job_ids, status=JobStatus.DONE).count()
-                   == len(job_ids), timeout, f"{len(job_ids)} jobs done", poll=0.25)
+    stack.wait_for(lambda: not unfinished.exists(), timeout, f"{len(job_ids)} jobs done", poll=0.5)
     last = max(DetectionJob.objects.filter(job_id__in=job_ids).values_list("finished_at", flat=True))
     return last.timestamp() - started, published
 

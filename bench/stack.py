@@ -103,7 +103,7 @@ def start_worker(env: dict, log_dir: Path, name: str, concurrency: int = 2, torc
                  nice: int = 0) -> Proc:
     """A Celery worker as in the Procfile (``nice`` > 0 runs it under ``nice -n``, as the Procfile's
     ``CRT_WORKER_NICE`` does); returns once it logged ``ready.``."""
-    argv = [PY, "-m", "celery", "-A", "crtproject", "worker", "--loglevel", "WARNING",
+    argv = [PY, "-m", "celery", "-A", "crtproject", "worker", "--loglevel", os.environ.get("CRT_BENCH_WORKER_LOGLEVEL", "WARNING"),
             "--concurrency", str(concurrency), "--hostname", f"{name}@%h"]
     proc = Proc(name, (["nice", "-n", str(nice)] if nice else []) + argv,
                 {**env, "CRT_TORCH_THREADS": str(torch_threads), "CRT_DETECTION_MODE": "async"}, log_dir)

@@ -175,6 +175,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CRT_BROKER_VISIBILITY_TIMEOUT_S", default=300),
                                    "socket_connect_timeout": 2}
 CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower shows the tasks
+#: Celery's Django fix-up closes every database connection before and after each task unless this
+#: is set, so each message paid a new PostgreSQL connection (~2/3 of a detection task's time when
+#: its batch had already done the job; profiled 2026-11-22, docs/BENCHMARKS.md). Connections are
+#: now kept, closed after errors, failed tasks or CONN_MAX_AGE by crtproject.celery, and at the
+#: latest every this many tasks.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_SEND_SENT_EVENT = True
 #: async (publish to workers), sync (detect inside the request, the v0.9 design; benchmarks only),
 #: off (publish nothing: jobs stay pending; benchmarks, maintenance). See detection/services.py.

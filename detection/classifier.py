@@ -1,11 +1,21 @@
 """The learned pair classifier: P(contradiction) for statement pairs the slot rules do not decide.
 
-One scikit-learn ``Pipeline`` (scaling + logistic regression over :mod:`detection.features`) is
-trained by ``manage.py train_pair_classifier`` on our labeled development pairs
-(``detection/eval/pairs_dev.jsonl``) and saved with its feature version, decision threshold,
-cross-validated metrics and a hash of its training data as one joblib artifact
-(``detection/artifacts/pair_classifier.joblib``, versioned in the repository). Worker and
-evaluation harness load it once per process through :func:`get_scorer`.
+One scikit-learn ``Pipeline`` (a histogram gradient-boosted tree ensemble over
+:mod:`detection.features`, version 2: embedding cosine, value-masked template overlap, the 14
+original pair features and the rules' own view of the pair) is trained by
+``manage.py train_pair_classifier`` on **all** our labeled development pairs (every
+``detection/eval/pairs_dev*.jsonl``, never a test split) and saved with its feature version,
+decision threshold, held-out metrics and a hash of its training data as one joblib artifact
+(``detection/artifacts/pair_classifier.joblib`` + a readable ``.json``). Worker and evaluation
+harness load it once per process through :func:`get_scorer`.
+
+How the threshold is chosen (issue 3, third session; docs/DETECTION.md has the figures):
+leave-one-dev-set-out. For each development file, the model is fitted on the others and scores the
+held-out file; the combined system (rules first, then the classifier on the pairs the rules leave
+undecided, :func:`detection.engine.pair_decided_by_rules`) is scored per threshold. The threshold
+is the lowest one of :data:`THRESHOLD_GRID` at which the classifier adds at most
+:data:`MAX_ADDED_FPR` false positives (as a share of the held-out file's negatives) on *every*
+held-out file; if none does, the threshold is above 1 and the model abstains.
 """
 
 from __future__ import annotations
@@ -21,11 +31,10 @@ from typing import Callable, Sequence
 
 import joblib
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from detection.engine import Statement
 from detection.features import FEATURE_NAMES, FEATURE_VERSION, feature_matrix, pair_features
@@ -33,18 +42,38 @@ from detection.features import FEATURE_NAMES, FEATURE_VERSION, feature_matrix, p
 logger = logging.getLogger(__name__)
 
 DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "pair_classifier.joblib"
-#: The threshold is the lowest cross-validated probability that keeps precision at or above this
-#: on the training pairs (baseline choice: the seed's <5% false-positive goal leaves the
-#: classifier little room, so it must be precise).
-TARGET_PRECISION = 0.9
+#: Largest share of a held-out file's negatives the classifier may turn into false positives
+#: (baseline choice: the rules alone measured 0.018 FPR on unseen data, the seed's bar is 0.05,
+#: so the classifier gets about a fifth of that bar).
+MAX_ADDED_FPR = 0.01
+#: Thresholds tried, lowest first (baseline choice: a coarse grid, since each held-out file holds
+#: only a handful of the rules' misses, finer steps would fit noise).
+THRESHOLD_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+#: Threshold of a model that never fires.
+ABSTAIN = 1.01
 MIN_TRAINING_PAIRS = 20
+#: At most this many undecided earlier statements are scored per new statement, the most similar
+#: by embedding cosine (the worker's candidate retrieval also uses 20 nearest neighbours,
+#: memory.selectors.CANDIDATE_NEIGHBOURS).
+SHORTLIST = 20
 
 PairScorer = Callable[[Statement, Statement], float]
 
 
+def _pipeline() -> Pipeline:
+    # Hyper-parameters: a baseline choice, compared in leave-one-dev-set-out runs with logistic
+    # regression (ROC AUC 0.91-0.92 vs 0.94-0.95 for this model on the held-out dev files).
+    return Pipeline([("model", HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
+                                                              random_state=0))])
+
+
 @dataclass
 class PairClassifier:
-    """A trained pipeline with its metadata. ``score(old, new)`` → probability in [0, 1]."""
+    """A trained pipeline with its metadata.
+
+    Calling the object (or ``score(old, new)``) gives P(new contradicts old) in [0, 1];
+    ``shortlist(new, earlier, k)`` picks the ``k`` earlier statements most similar to ``new``.
+    """
 
     pipeline: Pipeline
     threshold: float
@@ -59,6 +88,18 @@ class PairClassifier:
         """P(new contradicts old) from the pair's features."""
         return float(self.pipeline.predict_proba(np.asarray([pair_features(old, new)]))[0, 1])
 
+    __call__ = score
+
+    def shortlist(self, new: Statement, earlier: Sequence[Statement], k: int = SHORTLIST) -> list[Statement]:
+        """The ``k`` statements of ``earlier`` most similar to ``new`` by embedding cosine, in their
+        input order; all of them when ``len(earlier) <= k`` or an embedding is missing."""
+        if len(earlier) <= k or new.embedding is None or any(s.embedding is None for s in earlier):
+            return list(earlier)
+        matrix = np.asarray([s.embedding for s in earlier], dtype=np.float32)
+        similarity = matrix @ np.asarray(new.embedding, dtype=np.float32)
+        keep = set(np.argsort(-similarity, kind="stable")[:k].tolist())
+        return [s for i, s in enumerate(earlier) if i in keep]
+
     def describe(self) -> dict:
         """Metadata as JSON-ready dict (no model weights)."""
         return {"version": self.version, "feature_version": self.feature_version, "threshold": self.threshold,
@@ -66,49 +107,82 @@ class PairClassifier:
                 "trained_at": self.trained_at, "features": list(FEATURE_NAMES)}
 
 
-def _choose_threshold(y: np.ndarray, proba: np.ndarray) -> float:
-    best = 1.01  # never fire if no threshold reaches the target precision
-    for threshold in sorted(set(np.round(proba, 4)), reverse=True):
-        predicted = proba >= threshold
-        if predicted.sum() == 0:
-            continue
-        precision = float((y[predicted] == 1).mean())
-        if precision >= TARGET_PRECISION:
-            best = float(threshold)
-    return best
+def _fold_report(y: np.ndarray, flagged: np.ndarray, eligible: np.ndarray, proba: np.ndarray, threshold: float) -> dict:
+    combined = flagged | (eligible & (proba >= threshold))
+    positives, negatives = int(y.sum()), int(len(y) - y.sum())
+    rules_tp, rules_fp = int((flagged & (y == 1)).sum()), int((flagged & (y == 0)).sum())
+    tp, fp = int((combined & (y == 1)).sum()), int((combined & (y == 0)).sum())
+    return {"n": len(y), "positives": positives, "negatives": negatives,
+            "rules_tp": rules_tp, "rules_fp": rules_fp, "combined_tp": tp, "combined_fp": fp,
+            "rules_recall": round(rules_tp / positives, 4) if positives else 0.0,
+            "rules_fpr": round(rules_fp / negatives, 4) if negatives else 0.0,
+            "combined_recall": round(tp / positives, 4) if positives else 0.0,
+            "combined_fpr": round(fp / negatives, 4) if negatives else 0.0,
+            "recovered": tp - rules_tp, "added_fp": fp - rules_fp}
+
+
+def choose_threshold(folds: Sequence[dict]) -> float:
+    """The lowest :data:`THRESHOLD_GRID` value at which every held-out fold's added false positives
+    stay within :data:`MAX_ADDED_FPR` of its negatives and at least one rules miss is recovered;
+    :data:`ABSTAIN` if none. ``folds``: dicts with numpy arrays ``y``, ``flagged``, ``eligible``,
+    ``proba``."""
+    for threshold in THRESHOLD_GRID:
+        reports = [_fold_report(f["y"], f["flagged"], f["eligible"], f["proba"], threshold) for f in folds]
+        if all(r["added_fp"] <= MAX_ADDED_FPR * r["negatives"] for r in reports) and \
+                sum(r["recovered"] for r in reports) > 0:
+            return threshold
+    return ABSTAIN
 
 
 def train(pairs: Sequence[tuple[Statement, Statement]], labels: Sequence[int], *, data_sha256: str = "",
-          applies: Sequence[bool] | None = None) -> PairClassifier:
+          applies: Sequence[bool] | None = None, flagged: Sequence[bool] | None = None,
+          groups: Sequence[str] | None = None) -> PairClassifier:
     """Fit the pipeline on (old, new) pairs with labels 1 = contradiction, 0 = not.
 
-    ``applies`` marks the pairs the classifier will actually be asked about in service (those the
-    slot rules leave undecided); the threshold and the reported metrics are computed on those rows
-    of the 5-fold stratified cross-validated predictions (all rows when None). Raises
-    ``ValueError`` with fewer than ``MIN_TRAINING_PAIRS`` pairs or a single class.
+    ``applies`` marks the pairs the classifier will be asked about in service (those the slot
+    rules leave undecided; all when None); ``flagged`` the pairs the rules already call a
+    contradiction (none when None); ``groups`` names each pair's data set: the held-out folds are
+    the groups (leave-one-dev-set-out) when there are at least two, else 5 stratified folds.
+    The threshold is :func:`choose_threshold` over the held-out folds; the metrics hold every
+    fold's rules-alone and combined figures at that threshold. The final model is fitted on all
+    pairs. Raises ``ValueError`` with fewer than ``MIN_TRAINING_PAIRS`` pairs or a single class.
     """
     y = np.asarray(labels, dtype=int)
     if len(y) < MIN_TRAINING_PAIRS or len(set(y)) < 2:
         raise ValueError(f"need >= {MIN_TRAINING_PAIRS} pairs of both classes, got {len(y)} ({int(y.sum())} positive)")
     X = feature_matrix(pairs)
-    pipeline = Pipeline([("scale", StandardScaler()),
-                         ("model", LogisticRegression(class_weight="balanced", max_iter=2000, C=1.0))])
-    folds = StratifiedKFold(n_splits=min(5, int(min(y.sum(), len(y) - y.sum()))), shuffle=True, random_state=0)
-    proba = cross_val_predict(pipeline, X, y, cv=folds, method="predict_proba")[:, 1]
-    mask = np.ones(len(y), dtype=bool) if applies is None else np.asarray(applies, dtype=bool)
-    ys, ps = y[mask], proba[mask]
-    threshold = _choose_threshold(ys, ps)
-    precision, recall, f1, _ = precision_recall_fscore_support(ys, ps >= threshold, average="binary",
-                                                               zero_division=0)
-    auc = roc_auc_score(ys, ps) if len(set(ys)) == 2 else float("nan")
-    pipeline.fit(X, y)
+    eligible = np.ones(len(y), dtype=bool) if applies is None else np.asarray(applies, dtype=bool)
+    rules = np.zeros(len(y), dtype=bool) if flagged is None else np.asarray(flagged, dtype=bool)
+    names = None if groups is None else np.asarray(groups)
+    if names is not None and len(set(names.tolist())) >= 2:
+        splits = [(names != g, names == g, str(g)) for g in sorted(set(names.tolist()))]
+    else:
+        n_splits = max(2, min(5, int(min(y.sum(), len(y) - y.sum()))))
+        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0)
+        splits = [(np.isin(np.arange(len(y)), tr), np.isin(np.arange(len(y)), te), f"fold{i}")
+                  for i, (tr, te) in enumerate(folds.split(X, y))]
+    proba = np.zeros(len(y))
+    held_out = []
+    for train_mask, test_mask, name in splits:
+        model = _pipeline().fit(X[train_mask], y[train_mask])
+        proba[test_mask] = model.predict_proba(X[test_mask])[:, 1]
+        held_out.append({"name": name, "y": y[test_mask], "flagged": rules[test_mask],
+                         "eligible": eligible[test_mask] & ~rules[test_mask], "proba": proba[test_mask]})
+    threshold = choose_threshold(held_out)
+    fires = eligible & ~rules & (proba >= threshold)
+    precision = float((y[fires] == 1).mean()) if fires.any() else 0.0
+    auc = roc_auc_score(y, proba)
+    pipeline = _pipeline().fit(X, y)
     now = dt.datetime.now(dt.timezone.utc)
     return PairClassifier(
         pipeline=pipeline, threshold=threshold, version=f"pair-clf-{now:%Y%m%d%H%M%S}-{data_sha256[:8]}",
-        metrics={"cv_precision": round(float(precision), 4), "cv_recall": round(float(recall), 4),
-                 "cv_f1": round(float(f1), 4), "cv_roc_auc": round(float(auc), 4),
-                 "evaluated_on": int(mask.sum()), "evaluated_positives": int(ys.sum()),
-                 "positives": int(y.sum()), "negatives": int(len(y) - y.sum())},
+        metrics={"cv_precision": round(precision, 4), "cv_fired": int(fires.sum()),
+                 "cv_recovered": int((fires & (y == 1)).sum()), "cv_roc_auc": round(float(auc), 4),
+                 "max_added_fpr": MAX_ADDED_FPR,
+                 "folds": {f["name"]: _fold_report(f["y"], f["flagged"], f["eligible"], f["proba"], threshold)
+                           for f in held_out},
+                 "positives": int(y.sum()), "negatives": int(len(y) - y.sum()),
+                 "undecided": int((eligible & ~rules).sum())},
         training_rows=len(y), data_sha256=data_sha256, trained_at=now.isoformat(timespec="seconds"),
     )
 
@@ -153,14 +227,17 @@ def clear_cache() -> None:
 def get_scorer(path: Path = DEFAULT_ARTIFACT) -> tuple[PairScorer | None, float]:
     """(scorer, threshold) for ``detection.engine.detect``.
 
-    (None, 1.0) without an artifact, and also when the model's threshold is above 1: such a model
-    abstains on every pair (no threshold reached the target precision), so scoring would only
-    cost time (~0.4 ms per pair measured in bench/detection_latency.py).
+    The scorer is the :class:`PairClassifier` itself (callable ``(old, new) -> probability``,
+    with ``version`` and ``shortlist``, which :func:`detection.engine.detect` uses to name the
+    model in a finding and to score only the most similar undecided statements). (None, 1.0)
+    without an artifact, and also when the model's threshold is above 1: such a model abstains
+    on every pair (no threshold met the held-out false-positive budget), so scoring would only
+    cost time.
     """
     model = load(path)
     if model is None or model.threshold > 1.0:
         return None, 1.0
-    return model.score, model.threshold
+    return model, model.threshold
 
 
 def data_fingerprint(rows: Sequence[dict]) -> str:

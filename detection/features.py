@@ -6,7 +6,9 @@ build features through :func:`pair_features`, so training and serving cannot dri
 version is refused at load time.
 
 Feature list (issue #3: "embedding cosine, slot and value agreement, negation and antonym
-mismatch, numeric delta, lexical overlap, time between them, modality and subject flags"):
+mismatch, numeric delta, lexical overlap, time between them, modality and subject flags"; version 2
+adds the value-masked template features of :mod:`detection.masking` and the rules' own view of the
+pair, so that "same attribute, different value" is visible without a hand-written slot):
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ from typing import Sequence
 
 import numpy as np
 
-from detection.engine import Statement, extract_facts, statement_flags
+from detection.engine import Statement, detect, extract_facts, statement_flags
+from detection.engine.rules import _rules_silent_on, _slot_keys
+from detection.masking import mask_pair
 
-FEATURE_VERSION = "pair-features-1"
+FEATURE_VERSION = "pair-features-2"
+#: Masked-value counts are capped here (baseline choice: more than 5 differing words means the
+#: statements are simply different sentences).
+VALUE_COUNT_CAP = 5
 
 FEATURE_NAMES: tuple[str, ...] = (
     "cosine",              # cosine similarity of the two embeddings (0 when one is missing)
@@ -36,6 +43,16 @@ FEATURE_NAMES: tuple[str, ...] = (
     "third_party_any",     # either statement is about somebody else
     "hedged_any",          # either statement hedges ("about", "around", …)
     "question_any",        # either statement is a question
+    # version 2: value-masked templates (detection.masking)
+    "template_jaccard",    # Jaccard overlap of the two templates' tokens
+    "templates_equal",     # the two templates are identical ("I work at something" twice)
+    "old_values",          # masked value tokens of the older statement (capped at VALUE_COUNT_CAP)
+    "new_values",          # masked value tokens of the newer statement (capped)
+    "both_have_values",    # both statements had something masked
+    # version 2: the rules' own view of the pair (detection.engine)
+    "rules_new_silent",    # the new statement states only hypothetical / other people's facts
+    "rules_shared_slot",   # both statements state the same (subject, slot)
+    "rules_refinement",    # the rules record a REFINEMENT (a compatible, more specific value)
 )
 
 _WORD = re.compile(r"[a-z][a-z']+")
@@ -104,6 +121,10 @@ def pair_features(old: Statement, new: Statement) -> list[float]:
     rel = abs(no[0] - nn[0]) / max(abs(no[0]), abs(nn[0]), 1e-9) if no and nn else 0.0
     hours = max(new.timestamp - old.timestamp, 0.0) / 3600.0
     question = old.text.rstrip().endswith("?") or new.text.rstrip().endswith("?")
+    masked = mask_pair(old.text, new.text)
+    old_template, new_template = set(masked.old_template.split()), set(masked.new_template.split())
+    union = old_template | new_template
+    findings = detect(new, [old])
     return [
         _cosine(old.embedding, new.embedding),
         float(shared), float(same), float(diff),
@@ -116,6 +137,13 @@ def pair_features(old: Statement, new: Statement) -> list[float]:
         float(bool(fo.get("third_party") or fn.get("third_party"))),
         float(bool(fo.get("hedged") or fn.get("hedged"))),
         float(question),
+        len(old_template & new_template) / len(union) if union else 0.0,
+        float(masked.old_template == masked.new_template),
+        float(min(len(masked.old_values), VALUE_COUNT_CAP)), float(min(len(masked.new_values), VALUE_COUNT_CAP)),
+        float(bool(masked.old_values) and bool(masked.new_values)),
+        float(_rules_silent_on(new)),
+        float(bool(_slot_keys(old) & _slot_keys(new))),
+        float(any(not f.is_contradiction for f in findings)),
     ]
 
 

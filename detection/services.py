@@ -525,6 +525,27 @@ def _claim_batch(job_id: str, limit: int) -> tuple[str, DetectionJob, list[Detec
     return "ran", job, claimed, orphans
 
 
+def _done_log(job_id: str) -> tuple[DetectionJob, list[DetectionLog]] | None:
+    """``(job, [log])`` if job ``job_id`` is done, else None: one indexed query, no ORM compilation.
+
+    Most messages of a batched pipeline find their job done by another task's batch (with batches
+    of 16, 15 of every 16), so this is the hot path of the worker: the ORM's
+    ``select_related(...).first()`` spent ~3 ms per message compiling SQL (profiled 2026-11-22).
+    The returned job holds only ``job_id``, ``status``, ``batch_leader`` and ``claimed_by``.
+    """
+    job_table, log_table = DetectionJob._meta.db_table, DetectionLog._meta.db_table
+    rows = list(DetectionLog.objects.raw(
+        f"SELECT l.*, j.batch_leader AS job_batch_leader, j.claimed_by AS job_claimed_by "  # model tables only
+        f"FROM {job_table} j JOIN {log_table} l ON l.job_id = j.job_id WHERE j.job_id = %s AND j.status = %s",
+        [job_id, JobStatus.DONE.value]))
+    if not rows:
+        return None
+    log = rows[0]
+    job = DetectionJob(job_id=job_id, status=JobStatus.DONE, batch_leader=log.job_batch_leader,
+                       claimed_by=log.job_claimed_by)
+    return job, [log]
+
+
 def run_detection_batch(*, job_id: str, limit: int = 1) -> BatchOutcome:
     """Run job ``job_id`` and, on its first attempt, up to ``limit`` − 1 other pending jobs with it.
 
@@ -539,11 +560,9 @@ def run_detection_batch(*, job_id: str, limit: int = 1) -> BatchOutcome:
     alone at once, so bad data only ever kills its own job. Raises ``DetectionJob.DoesNotExist``,
     :class:`DeadJobError`, and the errors of a solo run (the task retries the transient ones).
     """
-    seen = DetectionJob.objects.select_related("log").filter(job_id=job_id).first()  # one query when done
-    if seen is None:
-        raise DetectionJob.DoesNotExist(f"no detection job {job_id}")
-    if seen.status == JobStatus.DONE and hasattr(seen, "log"):
-        return BatchOutcome("done", seen, [seen.log])
+    done = _done_log(job_id)
+    if done is not None:
+        return BatchOutcome("done", *done)
     status, job, claimed, orphans = _claim_batch(job_id, max(1, limit))
     if status == "done":
         return BatchOutcome("done", job, [DetectionLog.objects.get(job_id=job_id)])

@@ -64,6 +64,11 @@ ELIDED_FACTOR = 0.9                 # the slot of "Sorry, 33." was inferred
 
 #: A pair-classifier score is accepted when >= this (the default of ``detect``'s threshold).
 DEFAULT_PAIR_THRESHOLD = 0.5
+#: At most this many undecided earlier statements are scored per new statement when the scorer
+#: offers ``shortlist(new, earlier, k)`` (the most similar by embedding; detection.classifier):
+#: the worker's own candidate retrieval is 20 nearest neighbours, so this only bounds the cost
+#: of a caller passing a whole thread (baseline choice).
+PAIR_SHORTLIST = 20
 
 # Explicit negation inside a fact's span: a denial, not an update over time.
 _EXPLICIT_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.I)
@@ -801,17 +806,22 @@ def _classifier_findings(new: Statement, ordered: Sequence[Statement], decided: 
     if _rules_silent_on(new):
         return []
     new_keys = _slot_keys(new)
+    undecided = [old for old in ordered
+                 if old.memory_id not in decided and not analyze(old.text).question and not (_slot_keys(old) & new_keys)]
+    shortlist = getattr(pair_scorer, "shortlist", None)
+    if shortlist is not None and len(undecided) > PAIR_SHORTLIST:
+        undecided = shortlist(new, undecided, PAIR_SHORTLIST)
+    model = getattr(pair_scorer, "version", None)
     findings = []
-    for old in ordered:
-        if old.memory_id in decided or analyze(old.text).question or (_slot_keys(old) & new_keys):
-            continue
+    for old in undecided:
         probability = float(pair_scorer(old, new))
         if probability >= pair_threshold:
+            by = f"pair classifier {model}" if model else "pair classifier"
             findings.append(Finding(old_memory_id=old.memory_id, new_memory_id=new.memory_id, slot="statement",
                                     old_value=old.text, new_value=new.text, contradiction_type="CONFLICT",
                                     confidence=round(probability, 4), rule="pair_classifier",
                                     drift=compute_drift(old.embedding, new.embedding),
-                                    summary=f'pair classifier: contradicts "{old.text}" (p={probability:.2f})',
+                                    summary=f'{by}: contradicts "{old.text}" (p={probability:.2f})',
                                     severity=severity("statement", "CONFLICT")))
     return findings
 
@@ -833,7 +843,10 @@ def detect(new: Statement, earlier: Sequence[Statement], *, pair_scorer: PairSco
 
     ``pair_scorer(old, new) -> P(contradiction)`` is called only for earlier statements that no
     rule decided (see :func:`pair_decided_by_rules`); a probability >= ``pair_threshold`` gives a
-    CONFLICT finding with ``rule="pair_classifier"`` and ``confidence`` = the probability.
+    CONFLICT finding with ``rule="pair_classifier"`` and ``confidence`` = the probability, its
+    summary naming the scorer's ``version`` attribute when it has one. A scorer with a
+    ``shortlist(new, earlier, k)`` method is asked for the :data:`PAIR_SHORTLIST` most similar
+    undecided statements when there are more.
     Raises ``ValueError`` if two embeddings have different dimensions.
     """
     ordered = _ordered(earlier, new)

@@ -24,6 +24,8 @@ class Command(BaseCommand):
                                  "and report agreement with the in-process path")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="web process for --db")
         parser.add_argument("--no-classifier", action="store_true", help="slot rules only, no learned pair classifier")
+        parser.add_argument("--model", type=Path, default=classifier.DEFAULT_ARTIFACT,
+                            help="pair classifier artifact (default: the committed detection/artifacts one)")
         parser.add_argument("--no-embeddings", action="store_true",
                             help="skip the embedding model (faster; the classifier then sees cosine 0)")
         parser.add_argument("--errors", type=int, default=0, metavar="N", help="print up to N misclassified items")
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             pairs, conversations = load_dataset(options["file"])
         except (DatasetError, OSError) as exc:
             raise CommandError(str(exc))
-        scorer, threshold = (None, 1.0) if options["no_classifier"] else classifier.get_scorer()
+        scorer, threshold = (None, 1.0) if options["no_classifier"] else classifier.get_scorer(options["model"])
         embed = None
         if not options["no_embeddings"]:
             from memory.embeddings import embed_texts
@@ -50,7 +52,7 @@ class Command(BaseCommand):
                                                             reports["conversations"])
         elif options["db"]:
             raise CommandError("--db replays conversations; the file has none")
-        model = classifier.load() if scorer else None
+        model = classifier.load(options["model"]) if scorer else None
         header = f"detector: rules + {'pair classifier ' + model.version if model else 'no classifier'}"
         self.stdout.write(header)
         for report in reports.values():

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from detection import classifier
-from detection.engine import pair_decided_by_rules
+from detection.engine import detect, pair_decided_by_rules
 from detection.evaluation import TURN_SPACING_S, DatasetError, build_statement, load_dataset
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=classifier.DEFAULT_ARTIFACT, help="artifact path")
         parser.add_argument("--undecided-only", action="store_true",
                             help="fit only on the pairs the slot rules leave undecided (default: fit on all "
-                                 "pairs, choose the threshold on the undecided ones)")
+                                 "pairs; the threshold comes from leave-one-file-out runs on the undecided ones)")
 
     def handle(self, *args, **options):
         files = options["data"]
@@ -35,10 +35,12 @@ class Command(BaseCommand):
             raise CommandError("no training files (expected detection/eval/pairs_dev*.jsonl)")
         if any("test" in path.name for path in files):
             raise CommandError("refusing to train on a test split")
-        pairs = []
+        pairs, groups = [], []
         try:
             for path in files:
-                pairs.extend(load_dataset(path)[0])
+                loaded = load_dataset(path)[0]
+                pairs.extend(loaded)
+                groups.extend([path.stem] * len(loaded))
         except (DatasetError, OSError) as exc:
             raise CommandError(str(exc))
         self.stdout.write("training files: " + ", ".join(path.name for path in files))
@@ -49,8 +51,8 @@ class Command(BaseCommand):
         for start in tqdm(range(0, len(texts), 256), desc="embedding", unit="batch"):
             chunk = texts[start:start + 256]
             vectors.update(zip(chunk, embed_texts(chunk)))
-        statements, labels, rows, applies = [], [], [], []
-        for index, pair in enumerate(pairs):
+        statements, labels, rows, applies, flagged, used_groups = [], [], [], [], [], []
+        for index, pair in enumerate(tqdm(pairs, desc="rules + features", unit="pair")):
             old = build_statement(memory_id=f"a{index}", text=pair.premise, timestamp=0.0, embedding=vectors[pair.premise])
             new = build_statement(memory_id=f"b{index}", text=pair.hypothesis, timestamp=TURN_SPACING_S,
                                   embedding=vectors[pair.hypothesis])
@@ -59,15 +61,21 @@ class Command(BaseCommand):
                 statements.append((old, new))
                 labels.append(int(pair.is_contradiction))
                 applies.append(undecided)
+                flagged.append(any(f.is_contradiction for f in detect(new, [old])))
+                used_groups.append(groups[index])
                 rows.append({"premise": pair.premise, "hypothesis": pair.hypothesis, "label": pair.label})
         self.stdout.write(f"{len(pairs)} pairs read, {len(statements)} used for fitting "
                           f"({sum(labels)} contradictions); {sum(applies)} undecided by the rules")
         try:
             model = classifier.train(statements, labels, data_sha256=classifier.data_fingerprint(rows),
-                                     applies=applies)
+                                     applies=applies, flagged=flagged, groups=used_groups)
         except ValueError as exc:
             raise CommandError(f"cannot train: {exc}")
         path = classifier.save(model, options["out"])
         classifier.clear_cache()
-        self.stdout.write(json.dumps(model.describe()["metrics"], indent=2))
+        for name, fold in model.metrics["folds"].items():
+            self.stdout.write(f"held out {name}: rules recall {fold['rules_recall']:.3f} FPR {fold['rules_fpr']:.3f} -> "
+                              f"combined recall {fold['combined_recall']:.3f} FPR {fold['combined_fpr']:.3f} "
+                              f"(+{fold['recovered']} recovered, +{fold['added_fp']} false positives)")
+        self.stdout.write(json.dumps({k: v for k, v in model.metrics.items() if k != "folds"}, indent=2))
         self.stdout.write(self.style.SUCCESS(f"saved {model.version} (threshold {model.threshold:.3f}) to {path}"))
