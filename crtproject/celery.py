@@ -7,7 +7,7 @@ import os
 import time
 
 from celery import Celery
-from celery.signals import task_postrun
+from celery.signals import task_postrun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crtproject.settings")
 
@@ -34,3 +34,37 @@ def _recycle_database_connections(task=None, state=None, **_kwargs) -> None:
         obsolete = conn.close_at is not None and time.monotonic() >= conn.close_at
         if (conn.errors_occurred or obsolete or state != "SUCCESS") and not conn.in_atomic_block:
             conn.close()
+
+
+def _session_is_ours() -> bool:
+    """True if this process leads its session, or its parent does (``sh -c "nice … celery …"``,
+    as honcho starts each Procfile line in a new session): the session holds only this worker."""
+    try:
+        return os.getsid(0) in (os.getpid(), os.getppid())
+    except OSError:
+        return False
+
+
+@worker_init.connect(weak=False)
+def _apply_nice_to_autogroup(**_kwargs) -> None:
+    """Give the worker's scheduler autogroup the worker's nice value (Procfile: ``nice -n 10``).
+
+    With ``kernel.sched_autogroup_enabled`` (the default of many Linux kernels, and on our
+    machines), CPU time is first shared between sessions and nice only ranks processes inside one
+    session; honcho starts every Procfile line in its own session, so ``nice -n 10`` alone did not
+    lower the worker against gunicorn (measured 2026-11-22: docs/BENCHMARKS.md, load test).
+    Writing the value to ``/proc/self/autogroup`` does. Skipped when the session is shared with
+    other programs (e.g. an interactive shell) or the file does not exist.
+    """
+    niceness = os.nice(0)
+    path = "/proc/self/autogroup"
+    if niceness <= 0 or not os.path.exists(path) or not _session_is_ours():
+        return
+    try:
+        with open(path, "w") as handle:
+            handle.write(str(niceness))
+    except OSError:
+        import logging  # noqa: PLC0415
+
+        logging.getLogger(__name__).warning("could not set the worker's autogroup nice to %d", niceness,
+                                            exc_info=True)

@@ -6,9 +6,10 @@ build features through :func:`pair_features`, so training and serving cannot dri
 version is refused at load time.
 
 Feature list (issue #3: "embedding cosine, slot and value agreement, negation and antonym
-mismatch, numeric delta, lexical overlap, time between them, modality and subject flags"; version 2
-adds the value-masked template features of :mod:`detection.masking` and the rules' own view of the
-pair, so that "same attribute, different value" is visible without a hand-written slot):
+mismatch, numeric delta, lexical overlap, time between them, modality and subject flags"; version 3
+adds the value-masked template features of :mod:`detection.masking` and the two embeddings' |u - v|
+and u * v, so that "same attribute, different value" is visible without a hand-written slot, and
+leaves out the slot-agreement counts; see :data:`SCALAR_FEATURES`):
 """
 
 from __future__ import annotations
@@ -19,20 +20,24 @@ from typing import Sequence
 
 import numpy as np
 
-from detection.engine import Statement, detect, extract_facts, statement_flags
-from detection.engine.rules import _rules_silent_on, _slot_keys
+from detection.engine import Statement, statement_flags
+from detection.engine.rules import _rules_silent_on
 from detection.masking import mask_pair
 
-FEATURE_VERSION = "pair-features-2"
+FEATURE_VERSION = "pair-features-3"
 #: Masked-value counts are capped here (baseline choice: more than 5 differing words means the
 #: statements are simply different sentences).
 VALUE_COUNT_CAP = 5
+#: Length of the sentence embeddings the dense features are built from (all-MiniLM-L6-v2).
+EMBEDDING_DIM = 384
 
-FEATURE_NAMES: tuple[str, ...] = (
+#: The scalar features. Version 3 leaves out the slot-agreement counts and the rules' verdicts of
+#: version 2 on purpose: the classifier only ever scores pairs the rules leave undecided (no shared
+#: slot, no finding), where those features are constant, and a model trained with them learns to
+#: trust them and underrates exactly the pairs it serves (measured: docs/DETECTION.md, "pair
+#: classifier v3").
+SCALAR_FEATURES: tuple[str, ...] = (
     "cosine",              # cosine similarity of the two embeddings (0 when one is missing)
-    "shared_slots",        # number of slots both statements state
-    "same_value_slots",    # shared slots whose normalized values agree
-    "diff_value_slots",    # shared slots whose normalized values differ
     "negation_mismatch",   # exactly one of the two is negated
     "antonym_mismatch",    # one uses a word whose antonym appears in the other
     "numeric_rel_delta",   # |a - b| / max(|a|, |b|) of the first numbers, 0 if either has none
@@ -43,17 +48,19 @@ FEATURE_NAMES: tuple[str, ...] = (
     "third_party_any",     # either statement is about somebody else
     "hedged_any",          # either statement hedges ("about", "around", …)
     "question_any",        # either statement is a question
-    # version 2: value-masked templates (detection.masking)
-    "template_jaccard",    # Jaccard overlap of the two templates' tokens
-    "templates_equal",     # the two templates are identical ("I work at something" twice)
+    "template_jaccard",    # Jaccard overlap of the value-masked templates' tokens (detection.masking)
+    "templates_equal",     # the two templates are identical ("i work at something" twice)
     "old_values",          # masked value tokens of the older statement (capped at VALUE_COUNT_CAP)
     "new_values",          # masked value tokens of the newer statement (capped)
     "both_have_values",    # both statements had something masked
-    # version 2: the rules' own view of the pair (detection.engine)
-    "rules_new_silent",    # the new statement states only hypothetical / other people's facts
-    "rules_shared_slot",   # both statements state the same (subject, slot)
-    "rules_refinement",    # the rules record a REFINEMENT (a compatible, more specific value)
+    "rules_new_silent",    # the rules read the new statement as only hypothetical / other people's facts
 )
+#: Dense features of the two stored embeddings u (older) and v (newer): |u - v| and u * v per
+#: dimension (the usual sentence-pair classifier input, Conneau et al. 2017, InferSent), zeros
+#: when an embedding is missing.
+DENSE_FEATURES: tuple[str, ...] = tuple(f"abs_diff_{i}" for i in range(EMBEDDING_DIM)) + tuple(
+    f"product_{i}" for i in range(EMBEDDING_DIM))
+FEATURE_NAMES: tuple[str, ...] = SCALAR_FEATURES + DENSE_FEATURES
 
 _WORD = re.compile(r"[a-z][a-z']+")
 _STOP = frozenset(
@@ -83,23 +90,6 @@ def _antonym_mismatch(a: set[str], b: set[str]) -> bool:
     return False
 
 
-def _slot_agreement(old: Statement, new: Statement) -> tuple[int, int, int]:
-    old_facts = old.facts or tuple(extract_facts(old.text))
-    new_facts = new.facts or tuple(extract_facts(new.text))
-    old_by_slot: dict[str, set[str]] = {}
-    for fact in old_facts:
-        old_by_slot.setdefault(fact.slot, set()).add(fact.normalized)
-    shared = same = diff = 0
-    for slot in {f.slot for f in new_facts} & set(old_by_slot):
-        shared += 1
-        values = {f.normalized for f in new_facts if f.slot == slot}
-        if values & old_by_slot[slot]:
-            same += 1
-        else:
-            diff += 1
-    return shared, same, diff
-
-
 def _cosine(a: Sequence[float] | None, b: Sequence[float] | None) -> float:
     if a is None or b is None:
         return 0.0
@@ -108,15 +98,21 @@ def _cosine(a: Sequence[float] | None, b: Sequence[float] | None) -> float:
     return float(va @ vb / norm) if norm else 0.0
 
 
+def _vector(values: Sequence[float] | None) -> np.ndarray | None:
+    if values is None or len(values) != EMBEDDING_DIM:
+        return None
+    return np.asarray(values, dtype=np.float64)
+
+
 def pair_features(old: Statement, new: Statement) -> list[float]:
     """Feature vector of an (older, newer) pair, in the order of :data:`FEATURE_NAMES`.
 
-    Embeddings (unit-normalized, any equal length) are optional; timestamps are Unix seconds.
-    Returns ``len(FEATURE_NAMES)`` floats. Raises nothing for well-formed Statements.
+    Embeddings are unit-normalized vectors of :data:`EMBEDDING_DIM` floats or None (the dense
+    features are then zeros and ``cosine`` is 0); timestamps are Unix seconds. Returns
+    ``len(FEATURE_NAMES)`` floats. Raises nothing for well-formed Statements.
     """
     fo, fn = statement_flags(old.text), statement_flags(new.text)
     wo, wn = _content_words(old.text), _content_words(new.text)
-    shared, same, diff = _slot_agreement(old, new)
     no, nn = fo.get("numbers") or [], fn.get("numbers") or []
     rel = abs(no[0] - nn[0]) / max(abs(no[0]), abs(nn[0]), 1e-9) if no and nn else 0.0
     hours = max(new.timestamp - old.timestamp, 0.0) / 3600.0
@@ -124,10 +120,8 @@ def pair_features(old: Statement, new: Statement) -> list[float]:
     masked = mask_pair(old.text, new.text)
     old_template, new_template = set(masked.old_template.split()), set(masked.new_template.split())
     union = old_template | new_template
-    findings = detect(new, [old])
-    return [
+    scalars = [
         _cosine(old.embedding, new.embedding),
-        float(shared), float(same), float(diff),
         float(bool(fo.get("negated")) != bool(fn.get("negated"))),
         float(_antonym_mismatch(wo, wn)),
         float(min(rel, 1.0)), float(bool(no and nn)),
@@ -142,9 +136,11 @@ def pair_features(old: Statement, new: Statement) -> list[float]:
         float(min(len(masked.old_values), VALUE_COUNT_CAP)), float(min(len(masked.new_values), VALUE_COUNT_CAP)),
         float(bool(masked.old_values) and bool(masked.new_values)),
         float(_rules_silent_on(new)),
-        float(bool(_slot_keys(old) & _slot_keys(new))),
-        float(any(not f.is_contradiction for f in findings)),
     ]
+    u, v = _vector(old.embedding), _vector(new.embedding)
+    if u is None or v is None:
+        return scalars + [0.0] * len(DENSE_FEATURES)
+    return scalars + np.abs(u - v).tolist() + (u * v).tolist()
 
 
 def feature_matrix(pairs: Sequence[tuple[Statement, Statement]]) -> np.ndarray:
@@ -154,4 +150,5 @@ def feature_matrix(pairs: Sequence[tuple[Statement, Statement]]) -> np.ndarray:
     return np.asarray([pair_features(old, new) for old, new in pairs], dtype=np.float64)
 
 
-__doc__ += "\n".join(f"\n* ``{name}``" for name in FEATURE_NAMES)
+__doc__ += "\n".join(f"\n* ``{name}``" for name in SCALAR_FEATURES) + (
+    "\n\n* ``abs_diff_i`` / ``product_i`` for i < 384: |u - v| and u * v of the two embeddings")

@@ -811,10 +811,14 @@ def _classifier_findings(new: Statement, ordered: Sequence[Statement], decided: 
     shortlist = getattr(pair_scorer, "shortlist", None)
     if shortlist is not None and len(undecided) > PAIR_SHORTLIST:
         undecided = shortlist(new, undecided, PAIR_SHORTLIST)
+    if not undecided:
+        return []
     model = getattr(pair_scorer, "version", None)
+    score_many = getattr(pair_scorer, "score_many", None)
+    probabilities = score_many(new, undecided) if score_many is not None else [pair_scorer(o, new) for o in undecided]
     findings = []
-    for old in undecided:
-        probability = float(pair_scorer(old, new))
+    for old, probability in zip(undecided, probabilities):
+        probability = float(probability)
         if probability >= pair_threshold:
             by = f"pair classifier {model}" if model else "pair classifier"
             findings.append(Finding(old_memory_id=old.memory_id, new_memory_id=new.memory_id, slot="statement",
@@ -846,7 +850,8 @@ def detect(new: Statement, earlier: Sequence[Statement], *, pair_scorer: PairSco
     CONFLICT finding with ``rule="pair_classifier"`` and ``confidence`` = the probability, its
     summary naming the scorer's ``version`` attribute when it has one. A scorer with a
     ``shortlist(new, earlier, k)`` method is asked for the :data:`PAIR_SHORTLIST` most similar
-    undecided statements when there are more.
+    undecided statements when there are more; one with ``score_many(new, earlier) -> [P, ...]``
+    scores them in one batch (same probabilities as one call per pair).
     Raises ``ValueError`` if two embeddings have different dimensions.
     """
     ordered = _ordered(earlier, new)

@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--data", type=Path, nargs="+", default=DEFAULT_DATA,
                             help="pairs JSONL file(s) (default: every detection/eval/pairs_dev*.jsonl)")
         parser.add_argument("--out", type=Path, default=classifier.DEFAULT_ARTIFACT, help="artifact path")
+        parser.add_argument("--sampled-ratio", type=float, default=1.0,
+                            help="sampled negatives (statements of two different labelled pairs of the same "
+                                 "file, kept when the rules leave them undecided) per labelled pair (default 1)")
         parser.add_argument("--undecided-only", action="store_true",
                             help="fit only on the pairs the slot rules leave undecided (default: fit on all "
                                  "pairs; the threshold comes from leave-one-file-out runs on the undecided ones)")
@@ -64,11 +67,27 @@ class Command(BaseCommand):
                 flagged.append(any(f.is_contradiction for f in detect(new, [old])))
                 used_groups.append(groups[index])
                 rows.append({"premise": pair.premise, "hypothesis": pair.hypothesis, "label": pair.label})
+        sampled = [False] * len(statements)
+        for group in tqdm(sorted(set(groups)), desc="sampled negatives", unit="file"):
+            texts = [t for p, g in zip(pairs, groups) if g == group for t in (p.premise, p.hypothesis)]
+            count = int(options["sampled_ratio"] * sum(g == group for g in groups))
+            for index, (a, b) in enumerate(classifier.sample_cross_pairs(texts, count=count)):
+                old = build_statement(memory_id=f"sa{index}", text=a, timestamp=0.0, embedding=vectors[a])
+                new = build_statement(memory_id=f"sb{index}", text=b, timestamp=TURN_SPACING_S, embedding=vectors[b])
+                if not pair_decided_by_rules(old, new):
+                    statements.append((old, new))
+                    labels.append(0)
+                    applies.append(True)
+                    flagged.append(False)
+                    used_groups.append(group)
+                    sampled.append(True)
+                    rows.append({"premise": a, "hypothesis": b, "label": "sampled"})
         self.stdout.write(f"{len(pairs)} pairs read, {len(statements)} used for fitting "
-                          f"({sum(labels)} contradictions); {sum(applies)} undecided by the rules")
+                          f"({sum(labels)} contradictions, {sum(sampled)} sampled negatives); "
+                          f"{sum(a and not s for a, s in zip(applies, sampled))} labelled pairs undecided by the rules")
         try:
             model = classifier.train(statements, labels, data_sha256=classifier.data_fingerprint(rows),
-                                     applies=applies, flagged=flagged, groups=used_groups)
+                                     applies=applies, flagged=flagged, groups=used_groups, sampled=sampled)
         except ValueError as exc:
             raise CommandError(f"cannot train: {exc}")
         path = classifier.save(model, options["out"])
