@@ -9,9 +9,17 @@ time until the last one is done. One configuration per ``--configs`` item,
 are meaningful on a shared machine). The defaults compare today's defaults (``2x1x16x16``) with the
 previous ones (``2x1x16x1``: one job per task, embedding batched ahead).
 
+Two ways to start the clock (``--start``): ``prequeued`` (default) publishes every message to a
+queue the worker does not consume yet, then tells the worker to consume it (``add_consumer``) and
+times from there to the last job done: the pool alone. ``publish`` publishes the messages inside
+the timed window, as before 2026-11-22, so the window also holds the publisher's CPU (the API's
+work in production, ~3 ms per message here) on the same two cores. ``both`` runs each
+configuration twice, once each way.
+
 Usage::
 
     .venv/bin/python bench/detection_throughput.py [--jobs 2000] [--threads 200] [--configs 2x1x16x16,2x1x16x1]
+        [--start prequeued|publish|both]
 
 Prints one summary line per configuration and a final line; exits 1 if a run failed (a job not done
 within ``--timeout`` seconds, or a worker that did not start).
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import sys
 import time
 from pathlib import Path
@@ -35,6 +44,9 @@ parser.add_argument("--threads", type=int, default=200, help="threads (conversat
 parser.add_argument("--configs", default="2x1x16x16,2x1x16x1",
                     help="comma-separated CONCURRENCYxTORCH_THREADSxEMBED_AHEADxJOB_BATCH worker configurations "
                          "(default 2x1x16x16,2x1x16x1; a missing JOB_BATCH is 1, a missing EMBED_AHEAD 16)")
+parser.add_argument("--start", choices=("prequeued", "publish", "both"), default="prequeued",
+                    help="prequeued: messages queued before the clock starts (the pool alone; default); "
+                         "publish: published inside the timed window; both: each configuration both ways")
 parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per configuration")
 parser.add_argument("--var-dir", default="/tmp/crt-bench", help="private embedded servers (default /tmp/crt-bench)")
 parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON to this file")
@@ -83,6 +95,27 @@ def _write(user, n: int, threads: int, tag: str, conversations: list, ids: list[
             ids.append(services.create_detection_job(memory=memory).job_id)
 
 
+def drain_prequeued(job_ids: list[str], timeout: float, worker_name: str) -> tuple[float, int]:
+    """Queue the jobs' messages on a queue nobody consumes, then let the worker consume it; returns
+    (seconds from ``add_consumer`` to the last job done, messages queued)."""
+    from crtproject.celery import app  # noqa: PLC0415
+    from detection.tasks import detect_contradictions  # noqa: PLC0415
+
+    hold = f"{ENV['CRT_CELERY_QUEUE']}-hold-{int(time.time() * 1000)}"
+    first_created = min(DetectionJob.objects.filter(job_id__in=job_ids).values_list("created_at", flat=True))
+    unfinished = DetectionJob.objects.filter(created_at__gte=first_created).exclude(status=JobStatus.DONE)
+    for job_id in job_ids:
+        detect_contradictions.apply_async(args=[job_id], task_id=job_id, queue=hold)
+    assert not DetectionJob.objects.filter(job_id__in=job_ids).exclude(status=JobStatus.PENDING).exists()
+    started = time.time()
+    replies = app.control.add_consumer(hold, destination=[worker_name], reply=True, timeout=10)
+    if not replies:
+        raise RuntimeError(f"worker {worker_name} did not answer add_consumer({hold})")
+    stack.wait_for(lambda: not unfinished.exists(), timeout, f"{len(job_ids)} jobs done", poll=0.5)
+    last = max(DetectionJob.objects.filter(job_id__in=job_ids).values_list("finished_at", flat=True))
+    return last.timestamp() - started, len(job_ids)
+
+
 def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
     """Publish the jobs, wait until all are done; (seconds from first publish to last done, published)."""
     # Jobs written since the first of these and not done yet: one probe of the (status, created_at)
@@ -97,23 +130,28 @@ def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
     return last.timestamp() - started, published
 
 
-def run_config(user, concurrency: int, torch_threads: int, ahead: int, batch: int, log_dir: Path) -> dict:
+def run_config(user, concurrency: int, torch_threads: int, ahead: int, batch: int, log_dir: Path,
+               start: str) -> dict:
     tag = f"tp{concurrency}x{torch_threads}x{ahead}x{batch}-{int(time.time())}"
     warm = write_jobs(user, 4 * concurrency, concurrency, tag + "-warm")
+    name = f"bench-{concurrency}x{torch_threads}x{ahead}x{batch}"
     worker = stack.start_worker({**ENV, "CRT_EMBED_AHEAD": str(ahead), "CRT_DETECTION_BATCH": str(batch)}, log_dir,
-                                f"bench-{concurrency}x{torch_threads}x{ahead}x{batch}", concurrency, torch_threads)
+                                name, concurrency, torch_threads)
     try:
         drain(warm, 180)  # model loaded in every pool process
         job_ids = write_jobs(user, args.jobs, args.threads, tag)  # after the warm-up: no batch takes them early
         load_before = stack.machine()
-        seconds, published = drain(job_ids, args.timeout)
+        if start == "prequeued":
+            seconds, published = drain_prequeued(job_ids, args.timeout, f"{name}@{socket.gethostname()}")
+        else:
+            seconds, published = drain(job_ids, args.timeout)
     finally:
         worker.stop()
     logs = DetectionLog.objects.filter(job_id__in=job_ids)
     worker_ms = list(logs.values_list("detection_latency_ms", flat=True))
     sizes = list(logs.values_list("batch_size", flat=True))
     return {
-        "concurrency": concurrency, "torch_threads": torch_threads, "embed_ahead": ahead, "job_batch": batch,
+        "start": start, "concurrency": concurrency, "torch_threads": torch_threads, "embed_ahead": ahead, "job_batch": batch,
         "mean_batch": round(sum(sizes) / len(sizes), 1) if sizes else None,
         "jobs": len(job_ids), "published": published,
         "seconds": round(seconds, 2), "jobs_per_s": round(len(job_ids) / seconds, 1),
@@ -132,12 +170,13 @@ def main() -> int:
         for item in args.configs.split(","):
             fields = [int(x) for x in item.lower().split("x")]
             concurrency, torch_threads, ahead, batch = (fields + [1, 16, 1][len(fields) - 1:])[:4]
-            result = run_config(user, concurrency, torch_threads, ahead, batch, log_dir)
-            results.append(result)
-            print(f"concurrency {concurrency}, torch threads {torch_threads}, embed batch {ahead}, job batch {batch}: "
-                  f"{result['jobs']} jobs in {result['seconds']} s = {result['jobs_per_s']} jobs/s; worker time per "
-                  f"task p50 {result['worker_ms_p50']} ms, p95 {result['worker_ms_p95']} ms; mean batch "
-                  f"{result['mean_batch']}; {result['machine_before']}", flush=True)
+            for start in (("prequeued", "publish") if args.start == "both" else (args.start,)):
+                result = run_config(user, concurrency, torch_threads, ahead, batch, log_dir, start)
+                results.append(result)
+                print(f"[{start}] concurrency {concurrency}, torch threads {torch_threads}, embed batch {ahead}, "
+                      f"job batch {batch}: {result['jobs']} jobs in {result['seconds']} s = {result['jobs_per_s']} "
+                      f"jobs/s; worker time per task p50 {result['worker_ms_p50']} ms, p95 {result['worker_ms_p95']} "
+                      f"ms; mean batch {result['mean_batch']}; {result['machine_before']}", flush=True)
     except (TimeoutError, RuntimeError) as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
@@ -148,7 +187,7 @@ def main() -> int:
     if len(results) > 1:
         ratio = f"; {results[0]['jobs_per_s'] / results[1]['jobs_per_s']:.2f}x the second configuration"
     print(f"SUMMARY detection throughput: best {best['jobs_per_s']} jobs/s "
-          f"(concurrency {best['concurrency']}, torch threads {best['torch_threads']}, embed batch "
+          f"({best['start']}, concurrency {best['concurrency']}, torch threads {best['torch_threads']}, embed batch "
           f"{best['embed_ahead']}, job batch {best['job_batch']}){ratio}; seed target > 100 jobs/s")
     return 0
 
