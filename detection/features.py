@@ -99,7 +99,7 @@ def _cosine(a: Sequence[float] | None, b: Sequence[float] | None) -> float:
 
 
 def _vector(values: Sequence[float] | None) -> np.ndarray | None:
-    if values is None or len(values) != EMBEDDING_DIM:
+    if not _vector_ok(values):
         return None
     return np.asarray(values, dtype=np.float64)
 
@@ -111,6 +111,37 @@ def pair_features(old: Statement, new: Statement) -> list[float]:
     features are then zeros and ``cosine`` is 0); timestamps are Unix seconds. Returns
     ``len(FEATURE_NAMES)`` floats. Raises nothing for well-formed Statements.
     """
+    u, v = _vector(old.embedding), _vector(new.embedding)
+    if u is None or v is None:
+        return _scalar_features(old, new) + [0.0] * len(DENSE_FEATURES)
+    return _scalar_features(old, new) + np.abs(u - v).tolist() + (u * v).tolist()
+
+
+def features_against(new: Statement, earlier: Sequence[Statement]) -> np.ndarray:
+    """:func:`pair_features` of (old, ``new``) for every old of ``earlier``, the dense part computed
+    for all of them at once: shape ``(len(earlier), len(FEATURE_NAMES))``, the same values as
+    stacking :func:`pair_features` (the serving path: one new statement, many candidates)."""
+    matrix = np.zeros((len(earlier), len(FEATURE_NAMES)))
+    if not len(earlier):
+        return matrix
+    matrix[:, :len(SCALAR_FEATURES)] = [_scalar_features(old, new) for old in earlier]
+    v = _vector(new.embedding)
+    if v is None:
+        return matrix
+    rows = [i for i, old in enumerate(earlier) if _vector_ok(old.embedding)]
+    if rows:
+        olds = np.asarray([earlier[i].embedding for i in rows], dtype=np.float64)
+        start = len(SCALAR_FEATURES)
+        matrix[rows, start:start + EMBEDDING_DIM] = np.abs(olds - v)
+        matrix[rows, start + EMBEDDING_DIM:] = olds * v
+    return matrix
+
+
+def _vector_ok(values: Sequence[float] | None) -> bool:
+    return values is not None and len(values) == EMBEDDING_DIM
+
+
+def _scalar_features(old: Statement, new: Statement) -> list[float]:
     fo, fn = statement_flags(old.text), statement_flags(new.text)
     wo, wn = _content_words(old.text), _content_words(new.text)
     no, nn = fo.get("numbers") or [], fn.get("numbers") or []
@@ -137,10 +168,7 @@ def pair_features(old: Statement, new: Statement) -> list[float]:
         float(bool(masked.old_values) and bool(masked.new_values)),
         float(_rules_silent_on(new)),
     ]
-    u, v = _vector(old.embedding), _vector(new.embedding)
-    if u is None or v is None:
-        return scalars + [0.0] * len(DENSE_FEATURES)
-    return scalars + np.abs(u - v).tolist() + (u * v).tolist()
+    return scalars
 
 
 def feature_matrix(pairs: Sequence[tuple[Statement, Statement]]) -> np.ndarray:

@@ -39,6 +39,7 @@ from .extraction import (
     extract_facts,
     resolve_elided,
     single_valued,
+    statement_flags,
 )
 from .parsers import EXISTS, WILDCARD
 from .severity import severity
@@ -788,13 +789,43 @@ def _rules_silent_on(statement: Statement) -> bool:
     return bool(analysis.facts) and not analysis.user_facts and not analysis.elided
 
 
+# People other than the speaker (markers' relation words without pets, whose facts are the user's).
+_OTHER_PERSON_OPENING = re.compile(
+    r"^\W*(?:my|our|his|her|their)\s+(?:best\s+)?(?:friend|boss|manager|co-?worker|colleague|roommate|flatmate"
+    r"|neighbou?r|brother|sister|sibling|mom|mother|mum|dad|father|parents?|son|daughter|kids?|children|child"
+    r"|wife|husband|spouse|partner|girlfriend|boyfriend|fianc[eé]e?|cousin|aunt|uncle|nephew|niece"
+    r"|grand(?:ma|pa|mother|father|son|daughter)|in-laws?|mother-in-law|father-in-law|brother-in-law"
+    r"|sister-in-law|teammate|classmate|client|landlord|ex|buddy|mentor)\b", re.I)
+_FIRST_PERSON_WORD = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself|we|we're|we've|us)\b", re.I)
+
+
+@lru_cache(maxsize=16384)
+def _outside_classifier_scope(text: str, *, as_new: bool) -> bool:
+    """The pair classifier judges only the user's own statements: not a statement that opens with
+    somebody else ("My wife can't stand opera") and has no first-person word, nor, as the new
+    statement, one the markers read as another person's or hypothetical (the trap categories of
+    detection/eval/README.md, rules 13 and 14). The earlier statement may be hypothetical: a
+    stated stance can be contradicted (label rule 14b)."""
+    sentences = [s for s in mk.split_sentences(text) if s.strip()] or [text]
+    if all(_OTHER_PERSON_OPENING.search(s) for s in sentences) and not _FIRST_PERSON_WORD.search(text):
+        return True
+    if as_new:
+        flags = statement_flags(text)
+        return bool(flags["third_party"] or flags["hypothetical"])
+    return False
+
+
 def pair_decided_by_rules(old: Statement, new: Statement) -> bool:
     """True when the slot rules decide the pair (old, new) on their own, so the learned pair
     classifier must not score it: either statement is a question; the new one states only
     hypothetical or other people's facts; both state the same slot (of the same subject); or a
-    rule fires (:func:`detect` without a scorer returns a finding). Pure; the lead's feature
-    and training code use it so that training and serving see the same pairs."""
+    rule fires (:func:`detect` without a scorer returns a finding); or the pair is outside the
+    classifier's scope (a new statement about somebody else or hypothetical, an earlier one about
+    somebody else). Pure; the training command uses it so that training and serving see the
+    same pairs."""
     if analyze(old.text).question or _rules_silent_on(new):
+        return True
+    if _outside_classifier_scope(new.text, as_new=True) or _outside_classifier_scope(old.text, as_new=False):
         return True
     if _slot_keys(old) & _slot_keys(new):
         return True
@@ -803,11 +834,12 @@ def pair_decided_by_rules(old: Statement, new: Statement) -> bool:
 
 def _classifier_findings(new: Statement, ordered: Sequence[Statement], decided: set[str],
                          pair_scorer: PairScorer, pair_threshold: float) -> list[Finding]:
-    if _rules_silent_on(new):
+    if _rules_silent_on(new) or _outside_classifier_scope(new.text, as_new=True):
         return []
     new_keys = _slot_keys(new)
     undecided = [old for old in ordered
-                 if old.memory_id not in decided and not analyze(old.text).question and not (_slot_keys(old) & new_keys)]
+                 if old.memory_id not in decided and not analyze(old.text).question and not (_slot_keys(old) & new_keys)
+                 and not _outside_classifier_scope(old.text, as_new=False)]
     shortlist = getattr(pair_scorer, "shortlist", None)
     if shortlist is not None and len(undecided) > PAIR_SHORTLIST:
         undecided = shortlist(new, undecided, PAIR_SHORTLIST)
