@@ -40,7 +40,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from detection.engine import Statement
+from detection.engine import Statement, statement_flags
+from detection.masking import is_value_like, tokens
 from detection.features import FEATURE_NAMES, FEATURE_VERSION, feature_matrix, features_against, pair_features
 
 logger = logging.getLogger(__name__)
@@ -67,8 +68,18 @@ SHORTLIST = 20
 FOREST_MAX_ROWS = 64
 
 PairScorer = Callable[[Statement, Statement], float]
-#: Environment switch: ``off`` makes :func:`get_scorer` return no scorer (rules only).
-DISABLE_ENV = "CRT_PAIR_CLASSIFIER"
+#: Environment switch of the learned fallback: ``on`` makes :func:`get_scorer` return the model;
+#: unset or anything else means rules only. **Off by default** (2026-11-22): on the fault tests'
+#: scripted conversations it flags list-like statements of one template with another name ("I
+#: have visited Greece twice." / "I have visited Portugal twice."), which the rules rightly treat
+#: as additions; docs/DETECTION.md.
+ENABLE_ENV = "CRT_PAIR_CLASSIFIER"
+DISABLE_ENV = ENABLE_ENV  # the same variable (``off`` disables), kept for callers of the old name
+
+
+def classifier_enabled() -> bool:
+    """True when ``CRT_PAIR_CLASSIFIER`` is ``on`` (or 1/true/yes)."""
+    return os.environ.get(ENABLE_ENV, "").strip().lower() in {"on", "1", "true", "yes"}
 
 
 _controller = None
@@ -132,7 +143,9 @@ class PairClassifier:
     trained_at: str = ""
 
     def score(self, old: Statement, new: Statement) -> float:
-        """P(new contradicts old) from the pair's features."""
+        """P(new contradicts old) from the pair's features (0 for a denial of another value)."""
+        if denies_another_value(old, new):
+            return 0.0
         return float(self._predict(np.asarray([pair_features(old, new)]))[0])
 
     def _predict(self, matrix: np.ndarray) -> np.ndarray:
@@ -152,7 +165,8 @@ class PairClassifier:
         ``predict_proba`` call: a tree ensemble's per-call overhead, ~2-5 ms here, is paid once)."""
         if not earlier:
             return []
-        return self._predict(features_against(new, earlier)).tolist()
+        probabilities = self._predict(features_against(new, earlier)).tolist()
+        return [0.0 if denies_another_value(old, new) else p for old, p in zip(earlier, probabilities)]
 
     def shortlist(self, new: Statement, earlier: Sequence[Statement], k: int = SHORTLIST) -> list[Statement]:
         """The ``k`` statements of ``earlier`` most similar to ``new`` by embedding cosine, in their
@@ -309,6 +323,28 @@ def load(path: Path = DEFAULT_ARTIFACT) -> PairClassifier | None:
         return _cache[path]
 
 
+def denies_another_value(old: Statement, new: Statement) -> bool:
+    """True when exactly one of the two statements is negated and both name values — numbers or
+    names (:func:`detection.masking.is_value_like`) — that the other does not: "I have visited Peru
+    twice." / "I have not visited Japan twice." A denial contradicts only the value it denies, so
+    such a pair is never a contradiction.
+
+    The model, trained on pairs whose denials repeat the value, scored that example 0.87; the
+    fault tests' scripted conversations, where every "not visited X" was flagged against every
+    earlier "visited Y", showed the pattern. Only names and numbers count as values here: a
+    changed verb or noun ("never ridden a horse" / "rode my horse") is left to the model.
+    """
+    if bool(statement_flags(old.text).get("negated")) == bool(statement_flags(new.text).get("negated")):
+        return False
+    old_values, new_values = _named_values(old.text), _named_values(new.text)
+    return bool(old_values) and bool(new_values) and old_values.isdisjoint(new_values)
+
+
+def _named_values(text: str) -> frozenset[str]:
+    words = tokens(text)
+    return frozenset(word.lower() for i, word in enumerate(words) if is_value_like(word, sentence_initial=i == 0))
+
+
 def _compile(model: PairClassifier) -> None:
     """Attach the model's trees as a :class:`detection.forest.CompiledForest` (same probabilities,
     without scikit-learn's fixed ~2.6 ms per call); keeps scikit-learn's path if they cannot be."""
@@ -335,10 +371,10 @@ def get_scorer(path: Path = DEFAULT_ARTIFACT) -> tuple[PairScorer | None, float]
     model in a finding and to score only the most similar undecided statements). (None, 1.0)
     without an artifact, and also when the model's threshold is above 1: such a model abstains
     on every pair (no threshold met the held-out false-positive budget), so scoring would only
-    cost time; and when the environment sets ``CRT_PAIR_CLASSIFIER=off`` (rules only, e.g. to
-    compare latency or to switch the learned fallback off in production without a deploy).
+    cost time; and unless the environment sets ``CRT_PAIR_CLASSIFIER=on`` (:data:`ENABLE_ENV`:
+    the learned fallback is off by default; switch it on or off without a deploy).
     """
-    if os.environ.get(DISABLE_ENV, "").strip().lower() in {"off", "0", "false", "no"}:
+    if not classifier_enabled():
         return None, 1.0
     model = load(path)
     if model is None or model.threshold > 1.0:

@@ -1,13 +1,14 @@
 """Detection quality on the held-out test split, through the in-process path (the worker's own
 code: same statement building, same engine, same pair classifier, real embeddings).
 
-Issue #3's bar is recall >= 95% with a false-positive rate <= 5%. It is NOT met. Measured on the
-test split (never tuned on; summary figures only), 2026-11-22, engine rules-3 with the pair
-classifier pair-clf-20261122013319-81f9f57e: pairs recall 0.829 (116/140), FPR 0.036 (6/166);
-conversation turns recall 0.857 (24/28), FPR 0.027 (3/112). Rules alone, same day: 0.757 / 0.018
-and 0.750 / 0.027 (docs/DETECTION.md). These tests hold the false-positive bar and guard the
-measured recall, rounded down, against regressions; they are floors, not the goal. Raising them
-to 0.95 is the open part of issue #3.
+Issue #3's bar is recall >= 95% with a false-positive rate <= 5%. It is NOT met. These tests run
+the default detector: the slot rules (engine rules-3), the learned pair classifier being off by
+default (``CRT_PAIR_CLASSIFIER``; docs/DETECTION.md). Measured on the test split (never tuned on;
+summary figures only), 2026-11-22: pairs recall 0.757 (106/140), FPR 0.018 (3/166); conversation
+turns recall 0.750 (21/28), FPR 0.027 (3/112). With the classifier switched on: 0.829 / 0.036 and
+0.821 / 0.027. These tests hold the false-positive bar and guard the measured recall, rounded
+down, against regressions; they are floors, not the goal. Raising them to 0.95 is the open part
+of issue #3.
 """
 
 import json
@@ -35,8 +36,8 @@ def test_the_trained_pair_classifier_artifact_is_present_and_loadable():
 
 
 #: Measured on the test split (see module docstring), rounded down: regression floors, not the goal.
-PAIRS_RECALL_FLOOR = 0.82
-CONVERSATIONS_RECALL_FLOOR = 0.85
+PAIRS_RECALL_FLOOR = 0.75
+CONVERSATIONS_RECALL_FLOOR = 0.75
 FPR_BAR = 0.05  # issue #3 / seed 000: fewer than 5% false positives
 
 

@@ -93,6 +93,14 @@ TRAINING = [("I love green tea.", "I hate green tea.", 1), ("I enjoy jazz record
             ("Work was busy.", "I painted the fence.", 0), ("I enjoy chess.", "I enjoy chess on Sundays.", 0)] * 5
 
 
+@pytest.fixture(autouse=True, scope="module")
+def classifier_switched_on():
+    """These tests are about the model: switch the learned fallback on (it is off by default)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(classifier.ENABLE_ENV, "on")
+        yield
+
+
 @pytest.fixture
 def small_ensemble(monkeypatch):
     """The same pipeline with 20 boosting rounds instead of 200: these tests check the
@@ -231,8 +239,10 @@ def test_batched_features_equal_the_per_pair_features():
         assert row.tolist() == pytest.approx(pair_features(old, new))
 
 
-def test_the_classifier_can_be_switched_off_from_the_environment(monkeypatch):
-    monkeypatch.setenv(classifier.DISABLE_ENV, "off")
+def test_the_classifier_is_off_unless_the_environment_switches_it_on(monkeypatch):
+    monkeypatch.delenv(classifier.ENABLE_ENV, raising=False)
     assert classifier.get_scorer() == (None, 1.0)
-    monkeypatch.setenv(classifier.DISABLE_ENV, "")
+    monkeypatch.setenv(classifier.ENABLE_ENV, "on")
     assert classifier.get_scorer()[0] is classifier.load()
+    monkeypatch.setenv(classifier.ENABLE_ENV, "off")
+    assert classifier.get_scorer() == (None, 1.0)
