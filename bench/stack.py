@@ -1,5 +1,8 @@
 """A private CRT stack for the pipeline benchmarks: own embedded servers, gunicorn, Celery workers.
 
+Workers log at WARNING unless ``CRT_BENCH_WORKER_LOGLEVEL`` says otherwise (INFO shows each
+detection batch and task time in ``<var-dir>/log/``, for profiling).
+
 Import this module **before Django**: it points the process at ``--var-dir`` (default
 ``/tmp/crt-bench``) so the benchmark never touches the servers under the project's ``var/`` that
 tests or a demo may be using, and it keeps Prometheus files in that directory too.
