@@ -48,8 +48,25 @@ def flower(tmp_path):
     log.close()
 
 
+def wait_until_flower_hears_worker_events(url, timeout=60):
+    """Block until Flower's event receiver has recorded a worker (a heartbeat or other event).
+
+    Flower's HTTP API answers before its event consumer is bound to the broker; a task published in
+    that gap reaches Flower only as ``task-succeeded``, without the ``task-received`` event that
+    carries its name. ``/workers?json=1`` lists only workers known from events, so a non-empty list
+    means the consumer is listening. Raises ``AssertionError`` after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if requests.get(f"{url}/workers", params={"json": 1}, timeout=5).json().get("data"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Flower heard no worker event within {timeout} s")
+
+
 def test_flower_lists_a_detection_task_under_its_job_id_with_its_state(worker, flower, user, settings):
     settings.CRT_DETECTION_MODE = "off"  # publish by hand below, after flower is listening
+    wait_until_flower_hears_worker_events(flower)
     job = services.create_detection_job(memory=store_memory(owner=user, thread_id="f", text="I work at Google."))
     assert services.publish_job(job_id=job.job_id)
 
