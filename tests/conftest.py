@@ -62,7 +62,7 @@ def database_url_for_subprocess() -> str:
 class WorkerProcess:
     """A real ``celery worker`` child process on the test queue and the test database."""
 
-    def __init__(self, log_path: Path, concurrency: int = 1):
+    def __init__(self, log_path: Path, concurrency: int = 1, heartbeat: bool = False):
         from django.conf import settings
 
         env = {
@@ -76,8 +76,8 @@ class WorkerProcess:
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "crtproject", "worker", "--loglevel", "INFO",
-             "--concurrency", str(concurrency), "--hostname", f"test-{os.getpid()}@%h", "--without-heartbeat",
-             "--without-gossip", "--without-mingle"],
+             "--concurrency", str(concurrency), "--hostname", f"test-{os.getpid()}@%h",
+             *([] if heartbeat else ["--without-heartbeat"]), "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
 
@@ -95,13 +95,16 @@ class WorkerProcess:
         self._log.close()
 
 
-@pytest.fixture
-def worker(tmp_path):
-    """Start a worker, purge stale test-queue messages first, stop it after the test."""
+def start_worker(tmp_path: Path, heartbeat: bool = False):
+    """Purge stale test-queue messages, start a ``WorkerProcess`` and wait for its "ready." line.
+
+    ``heartbeat=True`` keeps Celery's worker-heartbeat events (every 2 s), which event monitors such
+    as Flower need to notice a worker that started before them. Fails the test after 120 s.
+    """
     from crtproject.celery import app
 
     app.control.purge()
-    process = WorkerProcess(tmp_path / "worker.log")
+    process = WorkerProcess(tmp_path / "worker.log", heartbeat=heartbeat)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.proc.poll() is not None:
@@ -111,5 +114,12 @@ def worker(tmp_path):
         time.sleep(0.2)
     else:
         pytest.fail(f"worker did not become ready:\n{process.log_text()[-3000:]}")
+    return process
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """Start a worker, purge stale test-queue messages first, stop it after the test."""
+    process = start_worker(tmp_path)
     yield process
     process.stop()

@@ -48,6 +48,16 @@ def flower(tmp_path):
     log.close()
 
 
+@pytest.fixture
+def heartbeat_worker(tmp_path):
+    """A real worker that sends heartbeat events, so Flower learns of it after subscribing."""
+    from tests.conftest import start_worker  # noqa: PLC0415
+
+    process = start_worker(tmp_path, heartbeat=True)
+    yield process
+    process.stop()
+
+
 def wait_until_flower_hears_worker_events(url, timeout=60):
     """Block until Flower's event receiver has recorded a worker (a heartbeat or other event).
 
@@ -64,7 +74,7 @@ def wait_until_flower_hears_worker_events(url, timeout=60):
     raise AssertionError(f"Flower heard no worker event within {timeout} s")
 
 
-def test_flower_lists_a_detection_task_under_its_job_id_with_its_state(worker, flower, user, settings):
+def test_flower_lists_a_detection_task_under_its_job_id_with_its_state(heartbeat_worker, flower, user, settings):
     settings.CRT_DETECTION_MODE = "off"  # publish by hand below, after flower is listening
     wait_until_flower_hears_worker_events(flower)
     job = services.create_detection_job(memory=store_memory(owner=user, thread_id="f", text="I work at Google."))
