@@ -5,8 +5,9 @@ pending jobs (many threads, interleaved, as many users would), starts a worker w
 concurrency, torch threads, embedding batch (``CRT_EMBED_AHEAD``) and job batch (``CRT_DETECTION_BATCH``:
 jobs one task claims and processes together), warms it up, publishes every job at once and measures the
 time until the last one is done. One configuration per ``--configs`` item,
-``CONCURRENCYxTORCH_THREADSxEMBED_AHEADxJOB_BATCH``, each on fresh jobs, in the same run (so their ratios
-are meaningful on a shared machine). The defaults compare today's defaults (``2x1x16x16``) with the
+``CONCURRENCYxTORCH_THREADSxEMBED_AHEADxJOB_BATCH[xPREFETCH]``, each on fresh jobs, in the same run (so
+their ratios are meaningful on a shared machine); PREFETCH is the worker's
+``CELERY_WORKER_PREFETCH_MULTIPLIER`` (default: the settings' default, 1). The defaults compare today's defaults (``2x1x16x16``) with the
 previous ones (``2x1x16x1``: one job per task, embedding batched ahead).
 
 Two ways to start the clock (``--start``): ``prequeued`` (default) publishes every message to a
@@ -42,8 +43,9 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--jobs", type=int, default=2000, help="jobs per configuration (default 2000)")
 parser.add_argument("--threads", type=int, default=200, help="threads (conversations) they are spread over")
 parser.add_argument("--configs", default="2x1x16x16,2x1x16x1",
-                    help="comma-separated CONCURRENCYxTORCH_THREADSxEMBED_AHEADxJOB_BATCH worker configurations "
-                         "(default 2x1x16x16,2x1x16x1; a missing JOB_BATCH is 1, a missing EMBED_AHEAD 16)")
+                    help="comma-separated CONCURRENCYxTORCH_THREADSxEMBED_AHEADxJOB_BATCH[xPREFETCH] worker configurations "
+                         "(default 2x1x16x16,2x1x16x1; a missing JOB_BATCH is 1, a missing EMBED_AHEAD 16, "
+                         "a missing PREFETCH 1)")
 parser.add_argument("--start", choices=("prequeued", "publish", "both"), default="prequeued",
                     help="prequeued: messages queued before the clock starts (the pool alone; default); "
                          "publish: published inside the timed window; both: each configuration both ways")
@@ -130,12 +132,13 @@ def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
     return last.timestamp() - started, published
 
 
-def run_config(user, concurrency: int, torch_threads: int, ahead: int, batch: int, log_dir: Path,
+def run_config(user, concurrency: int, torch_threads: int, ahead: int, batch: int, prefetch: int, log_dir: Path,
                start: str) -> dict:
-    tag = f"tp{concurrency}x{torch_threads}x{ahead}x{batch}-{int(time.time())}"
+    tag = f"tp{concurrency}x{torch_threads}x{ahead}x{batch}x{prefetch}-{int(time.time())}"
     warm = write_jobs(user, 4 * concurrency, concurrency, tag + "-warm")
-    name = f"bench-{concurrency}x{torch_threads}x{ahead}x{batch}"
-    worker = stack.start_worker({**ENV, "CRT_EMBED_AHEAD": str(ahead), "CRT_DETECTION_BATCH": str(batch)}, log_dir,
+    name = f"bench-{concurrency}x{torch_threads}x{ahead}x{batch}x{prefetch}"
+    worker = stack.start_worker({**ENV, "CRT_EMBED_AHEAD": str(ahead), "CRT_DETECTION_BATCH": str(batch),
+                                 "CELERY_WORKER_PREFETCH_MULTIPLIER": str(prefetch)}, log_dir,
                                 name, concurrency, torch_threads)
     try:
         drain(warm, 180)  # model loaded in every pool process
@@ -152,6 +155,7 @@ def run_config(user, concurrency: int, torch_threads: int, ahead: int, batch: in
     sizes = list(logs.values_list("batch_size", flat=True))
     return {
         "start": start, "concurrency": concurrency, "torch_threads": torch_threads, "embed_ahead": ahead, "job_batch": batch,
+        "prefetch": prefetch,
         "mean_batch": round(sum(sizes) / len(sizes), 1) if sizes else None,
         "jobs": len(job_ids), "published": published,
         "seconds": round(seconds, 2), "jobs_per_s": round(len(job_ids) / seconds, 1),
@@ -169,12 +173,12 @@ def main() -> int:
     try:
         for item in args.configs.split(","):
             fields = [int(x) for x in item.lower().split("x")]
-            concurrency, torch_threads, ahead, batch = (fields + [1, 16, 1][len(fields) - 1:])[:4]
+            concurrency, torch_threads, ahead, batch, prefetch = (fields + [1, 16, 1, 1][len(fields) - 1:])[:5]
             for start in (("prequeued", "publish") if args.start == "both" else (args.start,)):
-                result = run_config(user, concurrency, torch_threads, ahead, batch, log_dir, start)
+                result = run_config(user, concurrency, torch_threads, ahead, batch, prefetch, log_dir, start)
                 results.append(result)
                 print(f"[{start}] concurrency {concurrency}, torch threads {torch_threads}, embed batch {ahead}, "
-                      f"job batch {batch}: {result['jobs']} jobs in {result['seconds']} s = {result['jobs_per_s']} "
+                      f"job batch {batch}, prefetch {prefetch}: {result['jobs']} jobs in {result['seconds']} s = {result['jobs_per_s']} "
                       f"jobs/s; worker time per task p50 {result['worker_ms_p50']} ms, p95 {result['worker_ms_p95']} "
                       f"ms; mean batch {result['mean_batch']}; {result['machine_before']}", flush=True)
     except (TimeoutError, RuntimeError) as exc:
@@ -188,7 +192,7 @@ def main() -> int:
         ratio = f"; {results[0]['jobs_per_s'] / results[1]['jobs_per_s']:.2f}x the second configuration"
     print(f"SUMMARY detection throughput: best {best['jobs_per_s']} jobs/s "
           f"({best['start']}, concurrency {best['concurrency']}, torch threads {best['torch_threads']}, embed batch "
-          f"{best['embed_ahead']}, job batch {best['job_batch']}){ratio}; seed target > 100 jobs/s")
+          f"{best['embed_ahead']}, job batch {best['job_batch']}, prefetch {best['prefetch']}){ratio}; seed target > 100 jobs/s")
     return 0
 
 

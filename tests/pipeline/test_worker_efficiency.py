@@ -123,4 +123,4 @@ def test_a_niced_worker_in_its_own_session_gives_its_autogroup_the_same_nice():
     result = subprocess.run(["nice", "-n", "7", sys.executable, "-c", script], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60, start_new_session=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "7"
+    assert result.stdout.strip() == str(min(19, os.nice(0) + 7))  # nice adds to the suite's own nice value
