@@ -15,7 +15,8 @@ Series (units in the names; buckets are baseline choices around the seed's thres
   wait included (seed 000: 95 % within 5 s); ``crt_detection_processing_seconds`` — worker time.
 * ``crt_detection_jobs_processed_total``, ``crt_detection_jobs_failed_total{reason}`` (went dead),
   ``crt_detection_jobs_retried_total``, ``crt_detection_jobs_duplicate_total`` (redelivered job
-  already done), ``crt_detection_jobs_republished_total{reason}``,
+  already done), ``crt_detection_jobs_fast_acked_total`` (batch mates' messages answered by the
+  worker's consumer, detection.fastpath), ``crt_detection_jobs_republished_total{reason}``,
   ``crt_detection_publish_failures_total{reason}``, ``crt_contradictions_recorded_total{type}``.
 * Read from the database and the broker at scrape time (:class:`PipelineStateCollector`):
   ``crt_detection_jobs{status}``, ``crt_detection_dead_jobs``, ``crt_detection_outbox_lag_seconds``,
@@ -79,6 +80,9 @@ JOBS_PROCESSED = Counter("crt_detection_jobs_processed", "Detection jobs complet
 JOBS_FAILED = Counter("crt_detection_jobs_failed", "Detection jobs that went dead (dead letters)", ["reason"])
 JOBS_RETRIED = Counter("crt_detection_jobs_retried", "Detection attempts that failed transiently and were retried")
 JOBS_DUPLICATE = Counter("crt_detection_jobs_duplicate", "Deliveries of a job that was already done (no effect)")
+JOBS_FAST_ACKED = Counter("crt_detection_jobs_fast_acked",
+                          "Messages of jobs already done by a batch, acknowledged by the worker's consumer "
+                          "without running the task (detection.fastpath)")
 JOBS_REPUBLISHED = Counter("crt_detection_jobs_republished", "Jobs published again by the outbox sweeper",
                            ["reason"])
 PUBLISH_FAILURES = Counter("crt_detection_publish_failures", "Publishes not sent (broker down or backing off)",

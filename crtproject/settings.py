@@ -205,6 +205,9 @@ CRT_EMBED_AHEAD = env.int("CRT_EMBED_AHEAD", default=16)
 #: Jobs a detection task claims and processes together (detection.services.run_detection_batch;
 #: 1 = one job per task). Measured in bench/detection_throughput.py; docs/BENCHMARKS.md.
 CRT_DETECTION_BATCH = env.int("CRT_DETECTION_BATCH", default=16)
+#: Batch mates' messages acknowledged by the worker's consumer without a trip through the pool
+#: (detection.fastpath); off sends every message to a pool process, as before 2026-11-22.
+CRT_DETECTION_FAST_ACK = env.bool("CRT_DETECTION_FAST_ACK", default=True)
 CELERY_BEAT_SCHEDULE = {
     "detection-outbox-sweep": {"task": "detection.republish_stale_jobs", "schedule": CRT_OUTBOX_SWEEP_S},
 }

@@ -49,6 +49,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from crtproject import metrics
+from detection import fastpath
 from detection.evaluation import build_statement
 from detection.engine import DETECTOR_VERSION, Finding, Statement, detect
 from detection.models import UNFINISHED_STATUSES, DetectionJob, DetectionLog, JobStatus
@@ -536,7 +537,10 @@ FINISHED_CACHE_SIZE = 8192
 
 
 def _remember_finished(leader: str, logs: list[DetectionLog]) -> None:
-    """Record the committed logs of a batch led by ``leader`` in :data:`_finished_here`."""
+    """Record the committed logs of a batch led by ``leader`` in :data:`_finished_here` and in the
+    worker's shared done ring (:mod:`detection.fastpath`), whose consumer then acknowledges the
+    batch mates' messages itself."""
+    fastpath.record_done([log.job_id for log in logs])
     for log in logs:
         _finished_here[log.job_id] = (leader, log)
     while len(_finished_here) > FINISHED_CACHE_SIZE:

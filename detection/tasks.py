@@ -6,7 +6,8 @@ full jitter (:func:`detection.services.retry_delay_s`); anything else is bad dat
 once, as do jobs whose retries are used up. Both end as dead letters in the admin, re-run with
 ``manage.py requeue_dead_jobs``. A task processes a batch of pending jobs
 (``CRT_DETECTION_BATCH``, see :func:`detection.services.run_detection_batch`); the messages of the
-other jobs of the batch then find them done. Messages are acknowledged late and rejected back to the queue
+other jobs of the batch then find them done (in the worker's consumer, without a trip through the
+pool, when this worker ran the batch: :mod:`detection.fastpath`). Messages are acknowledged late and rejected back to the queue
 when the worker process dies (settings: ``CELERY_TASK_ACKS_LATE``,
 ``CELERY_TASK_REJECT_ON_WORKER_LOST``); running a job twice is harmless.
 """
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
     max_retries=settings.CRT_DETECTION_MAX_RETRIES,
     soft_time_limit=settings.CRT_DETECTION_SOFT_TIME_LIMIT_S,
     time_limit=settings.CRT_DETECTION_TIME_LIMIT_S,
+    Strategy="detection.fastpath:done_job_strategy",
 )
 def detect_contradictions(self, job_id: str) -> dict:
     """Run detection job ``job_id``, with up to ``CRT_DETECTION_BATCH`` − 1 other pending jobs.
