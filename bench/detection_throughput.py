@@ -10,12 +10,15 @@ their ratios are meaningful on a shared machine); PREFETCH is the worker's
 ``CELERY_WORKER_PREFETCH_MULTIPLIER`` (default: the settings' default, 1). The defaults compare today's defaults (``2x1x16x16``) with the
 previous ones (``2x1x16x1``: one job per task, embedding batched ahead).
 
-Two ways to start the clock (``--start``): ``prequeued`` (default) publishes every message to a
-queue the worker does not consume yet, then tells the worker to consume it (``add_consumer``) and
-times from there to the last job done: the pool alone. ``publish`` publishes the messages inside
-the timed window, as before 2026-11-22, so the window also holds the publisher's CPU (the API's
-work in production, ~3 ms per message here) on the same two cores. ``both`` runs each
-configuration twice, once each way.
+Two ways to start the clock (``--start``): ``prequeued`` (default) puts the messages on a queue
+the worker does not consume yet, then tells the worker to consume it (``add_consumer``) and times
+from there to the last job done: the pool alone. With coalesced publishing
+(``CRT_DETECTION_COALESCE``, the default; services.notify_job) a backlog is one wake-up message,
+and each claim publishes the next; with it off, one message per job. ``publish`` calls
+``notify_job`` for every job inside the timed window, as the API does after each commit, so the
+window also holds the publisher's CPU on the same two cores. ``both`` runs each configuration
+twice, once each way. Set ``CRT_DETECTION_COALESCE=false`` or ``CRT_DETECTION_FAST_ACK=false`` in
+the environment to measure without them (the worker inherits it).
 
 Usage::
 
@@ -67,6 +70,7 @@ from workload import Conversation  # noqa: E402
 
 from detection import services  # noqa: E402
 from detection.models import DetectionJob, DetectionLog, JobStatus  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from memory.services import store_memory  # noqa: E402
 
@@ -106,7 +110,11 @@ def drain_prequeued(job_ids: list[str], timeout: float, worker_name: str) -> tup
     hold = f"{ENV['CRT_CELERY_QUEUE']}-hold-{int(time.time() * 1000)}"
     first_created = min(DetectionJob.objects.filter(job_id__in=job_ids).values_list("created_at", flat=True))
     unfinished = DetectionJob.objects.filter(created_at__gte=first_created).exclude(status=JobStatus.DONE)
-    for job_id in job_ids:
+    # Coalesced publishing (the default): a backlog has one wake-up in the queue; each claim leaves
+    # the next one (services.notify_job). Otherwise: one message per job.
+    queued = job_ids[:1] if settings.CRT_DETECTION_COALESCE else job_ids
+    services.clear_wakeup()
+    for job_id in queued:
         detect_contradictions.apply_async(args=[job_id], task_id=job_id, queue=hold)
     assert not DetectionJob.objects.filter(job_id__in=job_ids).exclude(status=JobStatus.PENDING).exists()
     started = time.time()
@@ -115,7 +123,7 @@ def drain_prequeued(job_ids: list[str], timeout: float, worker_name: str) -> tup
         raise RuntimeError(f"worker {worker_name} did not answer add_consumer({hold})")
     stack.wait_for(lambda: not unfinished.exists(), timeout, f"{len(job_ids)} jobs done", poll=0.5)
     last = max(DetectionJob.objects.filter(job_id__in=job_ids).values_list("finished_at", flat=True))
-    return last.timestamp() - started, len(job_ids)
+    return last.timestamp() - started, len(queued)
 
 
 def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
@@ -126,7 +134,7 @@ def drain(job_ids: list[str], timeout: float) -> tuple[float, int]:
     first_created = min(DetectionJob.objects.filter(job_id__in=job_ids).values_list("created_at", flat=True))
     unfinished = DetectionJob.objects.filter(created_at__gte=first_created).exclude(status=JobStatus.DONE)
     started = time.time()
-    published = sum(services.publish_job(job_id=job_id) for job_id in job_ids)
+    published = sum(services.notify_job(job_id=job_id) for job_id in job_ids)  # as the API does after commit
     stack.wait_for(lambda: not unfinished.exists(), timeout, f"{len(job_ids)} jobs done", poll=0.5)
     last = max(DetectionJob.objects.filter(job_id__in=job_ids).values_list("finished_at", flat=True))
     return last.timestamp() - started, published

@@ -16,7 +16,8 @@ Series (units in the names; buckets are baseline choices around the seed's thres
 * ``crt_detection_jobs_processed_total``, ``crt_detection_jobs_failed_total{reason}`` (went dead),
   ``crt_detection_jobs_retried_total``, ``crt_detection_jobs_duplicate_total`` (redelivered job
   already done), ``crt_detection_jobs_fast_acked_total`` (batch mates' messages answered by the
-  worker's consumer, detection.fastpath), ``crt_detection_jobs_republished_total{reason}``,
+  worker's consumer, detection.fastpath), ``crt_detection_jobs_coalesced_total`` (new jobs that
+  needed no message of their own, detection.services.notify_job), ``crt_detection_jobs_republished_total{reason}``,
   ``crt_detection_publish_failures_total{reason}``, ``crt_contradictions_recorded_total{type}``.
 * Read from the database and the broker at scrape time (:class:`PipelineStateCollector`):
   ``crt_detection_jobs{status}``, ``crt_detection_dead_jobs``, ``crt_detection_outbox_lag_seconds``,
@@ -80,6 +81,8 @@ JOBS_PROCESSED = Counter("crt_detection_jobs_processed", "Detection jobs complet
 JOBS_FAILED = Counter("crt_detection_jobs_failed", "Detection jobs that went dead (dead letters)", ["reason"])
 JOBS_RETRIED = Counter("crt_detection_jobs_retried", "Detection attempts that failed transiently and were retried")
 JOBS_DUPLICATE = Counter("crt_detection_jobs_duplicate", "Deliveries of a job that was already done (no effect)")
+JOBS_COALESCED = Counter("crt_detection_jobs_coalesced",
+                         "New jobs that needed no message: a queued wake-up's batch claims them (notify_job)")
 JOBS_FAST_ACKED = Counter("crt_detection_jobs_fast_acked",
                           "Messages of jobs already done by a batch, acknowledged by the worker's consumer "
                           "without running the task (detection.fastpath)")

@@ -208,6 +208,11 @@ CRT_DETECTION_BATCH = env.int("CRT_DETECTION_BATCH", default=16)
 #: Batch mates' messages acknowledged by the worker's consumer without a trip through the pool
 #: (detection.fastpath); off sends every message to a pool process, as before 2026-11-22.
 CRT_DETECTION_FAST_ACK = env.bool("CRT_DETECTION_FAST_ACK", default=True)
+#: Coalesced publishing (detection.services.notify_job): a new job sends no message while a
+#: wake-up that will claim it waits in the queue; off publishes one message per job.
+CRT_DETECTION_COALESCE = env.bool("CRT_DETECTION_COALESCE", default=True)
+#: Expiry of the wake-up marker, ms: how long a lost wake-up can hold back publishing (baseline choice).
+CRT_WAKEUP_TTL_MS = env.int("CRT_WAKEUP_TTL_MS", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "detection-outbox-sweep": {"task": "detection.republish_stale_jobs", "schedule": CRT_OUTBOX_SWEEP_S},
 }

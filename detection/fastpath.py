@@ -15,7 +15,10 @@ the main process before it forks the pool, and inherited by every pool process).
 append the ids of the jobs whose batch they committed (:func:`record_done`); the consumer's task
 strategy (:func:`done_job_strategy`, set as the detection task's ``Strategy``) looks the message's
 job id up (:func:`is_done`) and, when found, acknowledges the message at once and emits the
-``task-received`` / ``task-succeeded`` events Flower shows, instead of handing it to the pool.
+``task-succeeded`` event Flower shows (the task's name reaches Flower in the publisher's
+``task-sent`` event, ``CELERY_TASK_SEND_SENT_EVENT``), instead of handing it to the pool. Every
+event is one more broker round trip for the consumer, which matters for a niced worker on a busy
+machine (docs/BENCHMARKS.md, load test).
 
 Why it is safe:
 
@@ -85,7 +88,7 @@ def done_job_strategy(task, app, consumer, **kwargs):
     """Celery task strategy: Celery's default, except for messages of jobs in the done ring.
 
     Those are acknowledged in the consumer, counted in ``crt_detection_jobs_fast_acked_total`` and
-    reported to event monitors (Flower) as received and succeeded, with the result
+    reported to event monitors (Flower) as succeeded, with the result
     ``{"job_id", "done_before": True}``; nothing runs in the pool. Returns the message handler
     Celery's consumer calls as ``handler(message, body, ack, reject, callbacks)``; Celery's own
     handler when ``CRT_DETECTION_FAST_ACK`` is off.
@@ -113,11 +116,7 @@ def done_job_strategy(task, app, consumer, **kwargs):
         metrics.JOBS_FAST_ACKED.inc()
         logger.info("detection job %s is already done (its batch ran in this worker); message acknowledged",
                     job_id)
-        if send_event is not None:
-            send_event("task-received", uuid=job_id, name=task.name, args=headers.get("argsrepr", ""),
-                       kwargs=headers.get("kwargsrepr", ""), root_id=headers.get("root_id"),
-                       parent_id=headers.get("parent_id"), retries=headers.get("retries", 0), eta=None,
-                       expires=None)
+        if send_event is not None:  # one event: the name is known from the publisher's task-sent event
             send_event("task-succeeded", uuid=job_id, result=repr({"job_id": job_id, "done_before": True}),
                        runtime=time.monotonic() - started)
         return None

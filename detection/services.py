@@ -190,16 +190,118 @@ def create_detection_job(*, memory: Memory) -> DetectionJob:
     and no worker can see a job whose memory is not committed yet. What happens after commit
     depends on ``CRT_DETECTION_MODE``: ``async`` publishes to the broker (failures leave the job
     pending for the outbox sweeper), ``sync`` runs the detection in this process, ``off`` does
-    nothing. Raises ``django.db.DatabaseError`` if the row cannot be written.
+    nothing. Publishing goes through :func:`notify_job`, which sends no message when a wake-up
+    already waiting in the queue will claim the job. Raises ``django.db.DatabaseError`` if the row
+    cannot be written.
     """
     job = DetectionJob.objects.create(owner_id=memory.owner_id, memory=memory, thread_id=memory.thread_id,
                                       memory_ts=memory.timestamp, late_commit=_is_late_commit(memory))
     mode = detection_mode()
     if mode == "async":
-        transaction.on_commit(lambda: publish_job(job_id=job.job_id))
+        transaction.on_commit(lambda: notify_job(job_id=job.job_id))
     elif mode == "sync":
         transaction.on_commit(lambda: run_job_inline(job_id=job.job_id))
     return job
+
+
+def _wakeup_key() -> str:
+    return f"crt:detection:wakeup:{_setting('CELERY_TASK_DEFAULT_QUEUE', 'crt')}"
+
+
+_wakeup_clients: dict[str, object] = {}
+
+
+def _wakeup_redis():
+    """A redis-py client of the broker (cached per URL; fork-safe), or None if it is not Redis."""
+    url = str(_setting("CELERY_BROKER_URL", ""))
+    if url not in _wakeup_clients:
+        import redis  # noqa: PLC0415 - kombu's Redis transport depends on it
+
+        options = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
+        if url.startswith("redis+socket://"):
+            client = redis.Redis(unix_socket_path=url[len("redis+socket://"):].split("?")[0], **options)
+        elif url.startswith(("redis://", "rediss://")):
+            client = redis.Redis.from_url(url, **options)
+        else:
+            client = None
+        _wakeup_clients[url] = client
+    return _wakeup_clients[url]
+
+
+def notify_job(*, job_id: str) -> bool:
+    """After the commit of a new job: make sure a worker will claim it, with as few messages as possible.
+
+    With ``CRT_DETECTION_COALESCE`` on (default) and a Redis broker, a wake-up marker
+    (``crt:detection:wakeup:<queue>``, ``SET NX`` with a ``CRT_WAKEUP_TTL_MS`` expiry) says that a
+    message is waiting in the queue and its task has not claimed jobs yet. Such a task claims the
+    oldest pending jobs (:func:`_claim_batch`, up to ``CRT_DETECTION_BATCH``) *after* clearing the
+    marker, so a job committed before a failed ``SET NX`` is seen by that claim: no message is
+    needed for it (counted in ``crt_detection_jobs_coalesced_total``). Otherwise this publishes the
+    job's own message (:func:`publish_job`), which then acts as the wake-up. What a coalesced
+    job relies on if its wake-up is lost (broker restart, purge): the marker expires, the next
+    write publishes again, and the outbox sweeper publishes jobs never published after
+    ``CRT_OUTBOX_REPUBLISH_AFTER_S`` (30 s). Returns True when the job is covered (published or
+    coalesced), False when the broker is unreachable (the job stays pending for the sweeper).
+
+    Why: one message per job cost the worker one consumer round trip (and a pool round trip) per
+    job even though a task claims 16 at once, and the API one publish per write; on 2 cores, under
+    a load test, that per-message work was what kept the niced worker behind (docs/BENCHMARKS.md).
+    """
+    global _broker_down_until
+    client = _wakeup_redis() if _setting("CRT_DETECTION_COALESCE", True) else None
+    if client is None or time.monotonic() < _broker_down_until:
+        return publish_job(job_id=job_id)
+    import redis  # noqa: PLC0415
+
+    try:
+        first = client.set(_wakeup_key(), job_id, nx=True, px=int(_setting("CRT_WAKEUP_TTL_MS", 1000)))
+    except redis.RedisError:
+        _broker_down_until = time.monotonic() + float(_setting("CRT_PUBLISH_BACKOFF_S", 5))
+        metrics.PUBLISH_FAILURES.labels(reason="broker_error").inc()
+        logger.warning("could not reach the broker for job %s; it stays pending for the outbox sweeper", job_id,
+                       exc_info=True)
+        return False
+    if not first:
+        metrics.JOBS_COALESCED.inc()
+        return True
+    if publish_job(job_id=job_id):
+        return True
+    clear_wakeup()  # the marker must not hold back the next writes while no message is queued
+    return False
+
+
+def clear_wakeup() -> None:
+    """Remove the wake-up marker (a task about to claim jobs; a failed publish; tests after a purge).
+
+    Errors are logged and ignored: a marker left behind only expires (``CRT_WAKEUP_TTL_MS``)."""
+    client = _wakeup_redis()
+    if client is None:
+        return
+    import redis  # noqa: PLC0415
+
+    try:
+        client.delete(_wakeup_key())
+    except redis.RedisError:
+        logger.debug("could not clear the wake-up marker", exc_info=True)
+
+
+def _continue_pending(limit: int) -> None:
+    """After a task's claim: if never-attempted pending jobs remain, make sure a wake-up will claim them.
+
+    A task claims at most ``limit`` jobs; with coalesced publishing (:func:`notify_job`) the jobs
+    beyond its batch may have no message of their own, so the worker publishes one for the oldest
+    (again through :func:`notify_job`: nothing if a wake-up is already queued). Called right after
+    the claim, not after the batch, so that a backlog keeps every pool process busy."""
+    if detection_mode() != "async" or not _setting("CRT_DETECTION_COALESCE", True) or limit <= 1:
+        return
+    try:
+        oldest = (DetectionJob.objects.filter(status=JobStatus.PENDING, attempts=0).order_by("created_at")
+                  .values_list("job_id", flat=True).first())
+    except DatabaseError:  # the batch goes on; the outbox sweeper publishes what is left behind
+        logger.warning("could not look for pending jobs after a claim", exc_info=True)
+        return
+    if oldest is not None:
+        notify_job(job_id=oldest)
 
 
 def publish_job(*, job_id: str) -> bool:
@@ -579,19 +681,32 @@ def run_detection_batch(*, job_id: str, limit: int = 1) -> BatchOutcome:
     of all the batch's memories in one query, the engine per memory, ledger entries, logs and
     ``done`` statuses written in bulk in one transaction under the locks of the batch's threads.
     The other jobs' own messages, when they arrive, find them ``done`` (or ``busy`` while the
-    batch runs) and do nothing. ``limit`` 1 runs the job alone.
+    batch runs) and do nothing. ``limit`` 1 runs the job alone. With coalesced publishing
+    (``CRT_DETECTION_COALESCE``, :func:`notify_job`) most jobs have no message of their own: the
+    task clears the wake-up marker before it claims and, right after its claim, publishes a
+    wake-up for the oldest job still pending (:func:`_continue_pending`), so that another pool
+    process claims the next batch while this one works.
 
     Failure handling: if the batch fails, its other jobs are marked ``failed`` and re-published
     (each then runs alone); a non-transient error in a batch of several jobs re-runs ``job_id``
     alone at once, so bad data only ever kills its own job. Raises ``DetectionJob.DoesNotExist``,
     :class:`DeadJobError`, and the errors of a solo run (the task retries the transient ones).
     """
+    coalescing = limit > 1 and bool(_setting("CRT_DETECTION_COALESCE", True))
+    if coalescing:  # before the claim below, so that every job committed before this is seen (notify_job)
+        clear_wakeup()
     done = _done_log(job_id)
     if done is not None:
+        if coalescing:
+            _continue_pending(limit)
         return BatchOutcome("done", *done)
     status, job, claimed, orphans = _claim_batch(job_id, max(1, limit))
     if status == "done":
+        if coalescing:
+            _continue_pending(limit)
         return BatchOutcome("done", job, [DetectionLog.objects.get(job_id=job_id)])
+    if coalescing:  # jobs beyond this batch: another process can claim them while this one works
+        _continue_pending(limit)
     if status == "busy":
         return BatchOutcome("busy", job, [])
     if orphans:

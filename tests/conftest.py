@@ -103,7 +103,10 @@ def start_worker(tmp_path: Path, heartbeat: bool = False):
     """
     from crtproject.celery import app
 
+    from detection.services import clear_wakeup
+
     app.control.purge()
+    clear_wakeup()  # a wake-up marker of a purged message would hold back the next publishes
     process = WorkerProcess(tmp_path / "worker.log", heartbeat=heartbeat)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

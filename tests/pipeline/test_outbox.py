@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def empty_queue():
     app.control.purge()
+    services.clear_wakeup()
     yield
     app.control.purge()
+    services.clear_wakeup()
 
 
 def new_job(user, text="I work at Microsoft.", thread="t") -> DetectionJob:
@@ -113,3 +115,39 @@ def test_stale_running_job_is_republished_until_its_attempts_are_used_up(setting
     counts = services.republish_stale_jobs()
     job.refresh_from_db()
     assert counts["dead"] == 1 and job.status == JobStatus.DEAD and "3 attempts" in job.last_error
+
+
+def test_a_job_written_while_a_wake_up_waits_in_the_queue_sends_no_message_of_its_own(settings, user, empty_queue):
+    settings.CRT_DETECTION_MODE = "async"
+    first, second = new_job(user), new_job(user, "I live in Oslo.", thread="u")
+
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.publish_count == 1 and second.published_at is None  # the first one's message will claim both
+    assert services.queue_depth() == 1
+
+    services.clear_wakeup()  # what a task does right before it claims pending jobs
+    third = new_job(user, "I am 34 years old.", thread="v")
+    third.refresh_from_db()
+    assert third.publish_count == 1 and services.queue_depth() == 2
+
+
+def test_coalescing_off_publishes_one_message_per_job(settings, user, empty_queue):
+    settings.CRT_DETECTION_MODE = "async"
+    settings.CRT_DETECTION_COALESCE = False
+    new_job(user), new_job(user, "I live in Oslo.", thread="u")
+    assert services.queue_depth() == 2
+
+
+def test_a_task_that_leaves_pending_jobs_behind_publishes_a_wake_up_for_the_oldest(settings, user, empty_queue):
+    settings.CRT_DETECTION_MODE = "off"  # written without messages, as coalesced jobs are
+    jobs = [new_job(user, f"I have {n} cats.", thread=f"t{n}") for n in range(1, 6)]
+    settings.CRT_DETECTION_MODE = "async"
+
+    outcome = services.run_detection_batch(job_id=jobs[0].job_id, limit=3)
+
+    assert outcome.status == "ran" and len(outcome.logs) == 3
+    assert services.queue_depth() == 1  # the wake-up for the two jobs beyond the batch
+    assert DetectionJob.objects.get(pk=jobs[3].pk).publish_count == 1  # the oldest job still pending
+    outcome = services.run_detection_batch(job_id=jobs[3].job_id, limit=3)
+    assert outcome.status == "ran" and len(outcome.logs) == 2
+    assert services.queue_depth() == 1  # nothing left: no further wake-up
