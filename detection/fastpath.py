@@ -30,7 +30,9 @@ Why it is safe:
 * Writers take no lock (a pool process killed mid-write must not block the others): two writers
   may overwrite each other's slot, which only sends that message down the ordinary path. Each slot
   is one aligned 8-byte store, so a reader never sees half an id.
-* Anything unexpected (no job id header, another task name) goes to Celery's default strategy.
+* Anything unexpected (no job id header, another task name) goes to Celery's default strategy, and
+  so does the message that currently holds the wake-up marker of coalesced publishing
+  (:func:`holds_wakeup`): its task must run to clear the marker and claim the jobs written since.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import mmap
 import time
 
 import numpy as np
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,24 @@ def clear() -> None:
     _position[0] = 0
 
 
+def holds_wakeup(job_id: str) -> bool:
+    """True if this job's message is the current wake-up of coalesced publishing
+    (detection.services.notify_job): the task must run (in the pool) to clear the marker and claim
+    the jobs written since, which have no message of their own. True as well when the broker
+    cannot be asked (the pool path is always correct)."""
+    from detection import services  # noqa: PLC0415 - services imports this module
+
+    if not getattr(settings, "CRT_DETECTION_COALESCE", True):
+        return False
+    client = services._wakeup_redis()
+    if client is None:
+        return False
+    try:
+        return client.get(services._wakeup_key()) == job_id.encode()
+    except Exception:  # noqa: BLE001 - redis errors: take the pool path
+        return True
+
+
 def done_job_strategy(task, app, consumer, **kwargs):
     """Celery task strategy: Celery's default, except for messages of jobs in the done ring.
 
@@ -94,7 +115,6 @@ def done_job_strategy(task, app, consumer, **kwargs):
     handler when ``CRT_DETECTION_FAST_ACK`` is off.
     """
     from celery.worker.strategy import default  # noqa: PLC0415 - worker-side only
-    from django.conf import settings  # noqa: PLC0415
 
     from crtproject import metrics  # noqa: PLC0415
 
@@ -109,7 +129,7 @@ def done_job_strategy(task, app, consumer, **kwargs):
     def task_message_handler(message, body, ack, reject, callbacks, **options):
         headers = getattr(message, "headers", None) or {}
         job_id = headers.get("id")
-        if not job_id or headers.get("task") != task.name or not is_done(job_id):
+        if not job_id or headers.get("task") != task.name or not is_done(job_id) or holds_wakeup(job_id):
             return handle(message, body, ack, reject, callbacks, **options)
         started = time.monotonic()
         ack(logger, connection_errors)

@@ -151,3 +151,18 @@ def test_a_task_that_leaves_pending_jobs_behind_publishes_a_wake_up_for_the_olde
     outcome = services.run_detection_batch(job_id=jobs[3].job_id, limit=3)
     assert outcome.status == "ran" and len(outcome.logs) == 2
     assert services.queue_depth() == 1  # nothing left: no further wake-up
+
+
+def test_the_wake_up_message_is_never_acknowledged_by_the_consumers_fast_path(settings, user, empty_queue):
+    from detection import fastpath
+
+    settings.CRT_DETECTION_MODE = "async"
+    waking, coalesced = new_job(user), new_job(user, "I live in Oslo.", thread="u")
+
+    # Even once its job is done (by another batch), the wake-up's message must reach a task, which
+    # clears the marker and claims what was written since; a batch mate's message need not.
+    fastpath.record_done([waking.job_id, coalesced.job_id])
+    assert fastpath.holds_wakeup(waking.job_id) and not fastpath.holds_wakeup(coalesced.job_id)
+    services.clear_wakeup()
+    assert not fastpath.holds_wakeup(waking.job_id)
+    fastpath.clear()
