@@ -67,6 +67,21 @@ def wait_for_file(folder: Path, pattern: str, timeout: float = 30) -> Path:
     raise AssertionError(f"no {pattern} downloaded into {folder}: {list(folder.iterdir())}")
 
 
+def navigate(driver, action, timeout: float = 30) -> None:
+    """Run ``action`` (a click or ``back``) and wait until the browser has left the current page.
+
+    ``click()`` can return before the next page replaces the current one on a busy machine, so
+    reading ``page_source`` right after it may still read the old page (seen in CI on the login form).
+    Raises selenium's ``TimeoutException`` after ``timeout`` seconds."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(page))
+
+
 def test_compliance_officer_filters_opens_exports_and_charts(browser, live_server, compliance_user, user,
                                                             other_user, entry_factory):
     from selenium.webdriver.common.by import By
@@ -79,30 +94,30 @@ def test_compliance_officer_filters_opens_exports_and_charts(browser, live_serve
     browser.get(f"{live_server.url}/admin/login/?next=/admin/ledger/contradictionentry/")
     browser.find_element(By.NAME, "username").send_keys("officer")
     browser.find_element(By.NAME, "password").send_keys("pw-officer-123")
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    navigate(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click)
     assert "Amazon" in browser.page_source and "Seattle" in browser.page_source
     shot(browser, "01-ledger-list")
 
-    browser.find_element(By.LINK_TEXT, "Temporal update").click()  # the type filter in the sidebar
+    navigate(browser, browser.find_element(By.LINK_TEXT, "Temporal update").click)  # the type filter in the sidebar
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert len(rows) == 1 and "Seattle" in rows[0].text and "Amazon" not in browser.page_source
     shot(browser, "02-filtered-temporal")
 
-    rows[0].find_element(By.CSS_SELECTOR, "th a, td a").click()
+    navigate(browser, rows[0].find_element(By.CSS_SELECTOR, "th a, td a").click)
     assert browser.find_element(By.ID, "ledger-old-memory").text.count("Portland") >= 1
     assert "Seattle" in browser.find_element(By.ID, "ledger-new-memory").text
     assert browser.find_element(By.ID, "ledger-row-hash").text == seattle.row_hash
     shot(browser, "03-entry-detail")
 
-    browser.back()
-    browser.find_element(By.ID, "ledger-export-csv").click()
+    navigate(browser, browser.back)
+    browser.find_element(By.ID, "ledger-export-csv").click()  # a download: the page stays
     exported = wait_for_file(browser.downloads, "crt-ledger-entries-*.csv")
     rows = list(csv.DictReader(exported.open(encoding="utf-8")))
     assert [r["ledger_id"] for r in rows] == [seattle.pk]
     check = subprocess.run([sys.executable, str(VERIFY), str(exported)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
 
-    browser.find_element(By.ID, "ledger-timeline-link").click()
+    navigate(browser, browser.find_element(By.ID, "ledger-timeline-link").click)
     assert "2</strong> contradictions" in browser.page_source
     assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline-chart rect.timeline-bar")) == 2
     shot(browser, "04-timeline")
