@@ -212,7 +212,11 @@ _wakeup_clients: dict[str, object] = {}
 
 
 def _wakeup_redis():
-    """A redis-py client of the broker (cached per URL; fork-safe), or None if it is not Redis."""
+    """A redis-py client of the broker (cached per URL; fork-safe), or None if it is not Redis.
+
+    A kept client, not a kombu connection per call as :func:`queue_depth` uses: :func:`notify_job`
+    runs on the request path of every write, where a new broker connection would cost more than the
+    publish it saves. Timeouts 1 s, so a hung broker delays a write by at most that much."""
     url = str(_setting("CELERY_BROKER_URL", ""))
     if url not in _wakeup_clients:
         import redis  # noqa: PLC0415 - kombu's Redis transport depends on it
