@@ -9,6 +9,8 @@ this starts gunicorn as in the Procfile (2 sync workers) and, for each mode in `
 * ``async-old`` — detection on with the previous defaults (one job per task, worker not niced), on its
   own queue, for the ratio in the same run;
 * ``off`` — ``CRT_DETECTION_MODE=off``: jobs written, never published (the API without detection);
+  after each ``off`` step its pending jobs are deleted, so that the ``async`` worker does not start
+  its own step with them (:func:`remove_off_jobs`);
 * ``sync`` — ``CRT_DETECTION_MODE=sync``: detection inside the request, as v0.9 did.
 
 All modes' processes run side by side; at each user count of ``--steps`` every mode is measured in
@@ -161,6 +163,19 @@ def detection_figures(run_tag: str, started: float, ended: float) -> dict:
     }
 
 
+def remove_off_jobs(run_tag: str) -> int:
+    """Delete the still-pending jobs the ``off`` step wrote; returns how many.
+
+    All modes share one database, and a claim takes the oldest pending jobs first
+    (:func:`detection.services.run_detection_batch`): left behind, the ``off`` step's jobs (one per
+    statement, ~700 in a 60-second step at 25 users) would be the first work of the ``async`` step
+    that follows it, so that step would measure this backlog, not the load of its own users. Found
+    in session 5: every ``off`` job of earlier runs had been detected by the ``async`` worker.
+    """
+    pending = DetectionJob.objects.filter(thread_id__startswith=run_tag, status=JobStatus.PENDING)
+    return pending.delete()[1].get(DetectionJob._meta.label, 0)
+
+
 class ModeStack:
     """The web process (and, for ``async``, the worker) of one mode, warmed up."""
 
@@ -180,12 +195,16 @@ class ModeStack:
         if self.detecting:  # the pool processes have loaded the model once the warm-up jobs are done
             warm = DetectionJob.objects.filter(thread_id=warm_thread)
             stack.wait_for(lambda: not warm.exclude(status=JobStatus.DONE).exists(), 300, "worker warm-up", poll=0.5)
+        elif mode == "off":
+            remove_off_jobs(warm_thread)
 
     def step(self, users: int, tokens: Path) -> dict:
         run_tag = f"{self.mode}-{users}-{int(time.time())}"
         step = run_locust(self.url, users, run_tag, tokens)
         if self.detecting:
             step["detection"] = detection_figures(run_tag, step["started"], step["ended"])
+        elif self.mode == "off":
+            step["off_jobs_removed"] = remove_off_jobs(run_tag)
         print(f"  {self.mode:9} {users:4d} users: {step['rps']:7.1f} req/s  p50 {step['p50_ms']:6.0f} ms  "
               f"p95 {step['p95_ms']:6.0f} ms  p99 {step['p99_ms']:6.0f} ms  failures {step['failures']}  "
               f"load {step['load_average']}  /metrics mid-step: {len(step['metrics_mid_step'])} crt_ series"
