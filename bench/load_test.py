@@ -8,6 +8,9 @@ this starts gunicorn as in the Procfile (2 sync workers) and, for each mode in `
   --worker-nice`` (10, as the Procfile) so that gunicorn gets the CPU first;
 * ``async-old`` — detection on with the previous defaults (one job per task, worker not niced), on its
   own queue, for the ratio in the same run;
+* ``async-NAME`` — detection on with the defaults changed by ``--variant NAME:KEY=VALUE[,KEY=VALUE]``
+  (e.g. ``--variant linger500:CRT_DETECTION_LINGER_MS=500 --modes off,async,async-linger500``), on its
+  own queue with its own web and worker: two settings compared in one run, against the same ``off``;
 * ``off`` — ``CRT_DETECTION_MODE=off``: jobs written, never published (the API without detection);
   after each ``off`` step its pending jobs are deleted, so that the ``async`` worker does not start
   its own step with them (:func:`remove_off_jobs`);
@@ -48,6 +51,8 @@ import stack  # noqa: E402 - sets the environment before Django is imported
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--modes", default="off,async,sync",
                     help="comma-separated: off, async, async-old, sync (default off,async,sync)")
+parser.add_argument("--variant", action="append", default=[], metavar="NAME:KEY=VALUE[,KEY=VALUE]",
+                    help="settings of mode async-NAME (repeatable), e.g. linger500:CRT_DETECTION_LINGER_MS=500")
 parser.add_argument("--worker-nice", type=int, default=10, help="nice value of the async worker (Procfile: 10)")
 parser.add_argument("--steps", default="10,25,50,100,150,200,300", help="simulated users per step")
 parser.add_argument("--step-seconds", type=int, default=30, help="duration of each step (default 30)")
@@ -60,6 +65,21 @@ parser.add_argument("--var-dir", default="/tmp/crt-bench", help="private embedde
 parser.add_argument("--json", type=Path, default=None, help="also write all results as JSON here")
 args = parser.parse_args()
 ENV = stack.configure(args.var_dir)
+
+
+def parse_variants(specs: list[str]) -> dict[str, dict[str, str]]:
+    """``["linger500:CRT_DETECTION_LINGER_MS=500"]`` → ``{"async-linger500": {...}}``; exits 2 on a bad spec."""
+    variants = {}
+    for spec in specs:
+        name, _, assignments = spec.partition(":")
+        pairs = [a.partition("=") for a in assignments.split(",") if a]
+        if not name or not pairs or any(not key or not sep for key, sep, _ in pairs):
+            parser.error(f"--variant {spec!r}: expected NAME:KEY=VALUE[,KEY=VALUE]")
+        variants[f"async-{name}"] = {key: value for key, _, value in pairs}
+    return variants
+
+
+VARIANTS = parse_variants(args.variant)
 
 import django  # noqa: E402
 
@@ -184,11 +204,18 @@ class ModeStack:
         port = stack.free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.detecting = mode.startswith("async")
-        env = {**ENV, "CRT_CELERY_QUEUE": "crt-bench-old", "CRT_DETECTION_BATCH": "1"} if mode == "async-old" else ENV
+        if mode == "async-old":
+            env = {**ENV, "CRT_CELERY_QUEUE": "crt-bench-old", "CRT_DETECTION_BATCH": "1"}
+        elif mode in VARIANTS:
+            env = {**ENV, "CRT_CELERY_QUEUE": f"crt-bench-{mode}", **VARIANTS[mode]}
+        elif mode.startswith("async-"):
+            raise RuntimeError(f"mode {mode}: no --variant {mode[len('async-'):]}:KEY=VALUE given")
+        else:
+            env = ENV
         self.web = stack.start_web(env, LOG_DIR, port, workers=args.web_workers,
                                    mode="async" if self.detecting else mode)
         self.worker = (stack.start_worker(env, LOG_DIR, f"load-worker-{mode}", args.worker_concurrency,
-                                          nice=args.worker_nice if mode == "async" else 0)
+                                          nice=0 if mode == "async-old" else args.worker_nice)
                        if self.detecting else None)
         warm_thread = f"warm-up-{mode}-{int(time.time())}"
         warm_up(self.url, json.loads(tokens.read_text())[0], warm_thread)
@@ -268,7 +295,7 @@ def main() -> int:
         best = sustained(steps)
         parts.append(f"{mode}: " + (f"{best['rps']} req/s at {best['users']} users, p95 {best['p95_ms']:.0f} ms"
                                      if best else "no step within the limit"))
-    for detecting in ("async", "async-old"):
+    for detecting in [mode for mode in results if mode.startswith("async")]:
         if "off" in results and detecting in results:
             off = {s["users"]: s for s in results["off"]}
             ratios = [f"{s['users']}u {s['p95_ms'] / off[s['users']]['p95_ms']:.2f}" for s in results[detecting]

@@ -213,6 +213,11 @@ CRT_DETECTION_FAST_ACK = env.bool("CRT_DETECTION_FAST_ACK", default=True)
 CRT_DETECTION_COALESCE = env.bool("CRT_DETECTION_COALESCE", default=True)
 #: Expiry of the wake-up marker, ms: how long a lost wake-up can hold back publishing (baseline choice).
 CRT_WAKEUP_TTL_MS = env.int("CRT_WAKEUP_TTL_MS", default=1000)
+#: Gathering window of a coalescing task, ms (detection.services._linger): a wake-up waits until the
+#: oldest pending job is this old before it claims, so that light traffic is claimed in batches.
+#: 500: half the worker's CPU of 0 at 25 and 50 load-test users, write → ledger p95 0.6-0.7 s
+#: (docs/BENCHMARKS.md, session 5). Keep it below CRT_WAKEUP_TTL_MS; 0 claims at once.
+CRT_DETECTION_LINGER_MS = env.int("CRT_DETECTION_LINGER_MS", default=500)
 CELERY_BEAT_SCHEDULE = {
     "detection-outbox-sweep": {"task": "detection.republish_stale_jobs", "schedule": CRT_OUTBOX_SWEEP_S},
 }

@@ -289,6 +289,39 @@ def clear_wakeup() -> None:
         logger.debug("could not clear the wake-up marker", exc_info=True)
 
 
+def _linger(limit: int) -> float:
+    """Before a coalescing task claims: wait until the oldest pending job is ``CRT_DETECTION_LINGER_MS`` old.
+
+    At a light arrival rate every wake-up would otherwise claim one or two jobs, and a batch's fixed
+    cost (the claim's transaction, one encode call, the candidate queries, the commit, the task's
+    messages) is paid per job; the worker's CPU then competes with the API's (docs/BENCHMARKS.md,
+    load test, session 5). While this task waits, the wake-up marker stays set, so the writes of
+    the window coalesce into its claim instead of publishing wake-ups of their own. No wait when
+    ``limit`` jobs are already pending or the oldest is old enough (a backlog runs at full speed),
+    nor when the lookup fails. Adds at most the window to a job's write → ledger latency. Returns
+    the seconds waited.
+    """
+    linger_s = float(_setting("CRT_DETECTION_LINGER_MS", 0)) / 1000
+    if linger_s <= 0:
+        return 0.0
+    job_table = DetectionJob._meta.db_table
+    try:
+        with connection.cursor() as cursor:  # the database's clock: the same as created_at's
+            cursor.execute(
+                f"SELECT EXTRACT(EPOCH FROM now() - min(created_at)), count(*) FROM "  # model table only
+                f"(SELECT created_at FROM {job_table} WHERE status = %s AND attempts = 0 "
+                f"ORDER BY created_at LIMIT %s) AS oldest", [JobStatus.PENDING.value, limit])
+            age_s, pending = cursor.fetchone()
+    except DatabaseError:
+        logger.warning("could not look at the pending jobs before a claim; claiming now", exc_info=True)
+        return 0.0
+    if age_s is None or pending >= limit or float(age_s) >= linger_s:
+        return 0.0
+    wait_s = linger_s - max(float(age_s), 0.0)
+    time.sleep(wait_s)
+    return wait_s
+
+
 def _continue_pending(limit: int) -> None:
     """After a task's claim: if never-attempted pending jobs remain, make sure a wake-up will claim them.
 
@@ -687,7 +720,8 @@ def run_detection_batch(*, job_id: str, limit: int = 1) -> BatchOutcome:
     The other jobs' own messages, when they arrive, find them ``done`` (or ``busy`` while the
     batch runs) and do nothing. ``limit`` 1 runs the job alone. With coalesced publishing
     (``CRT_DETECTION_COALESCE``, :func:`notify_job`) most jobs have no message of their own: the
-    task clears the wake-up marker before it claims and, right after its claim, publishes a
+    task waits out the gathering window (:func:`_linger`), clears the wake-up marker before it
+    claims and, right after its claim, publishes a
     wake-up for the oldest job still pending (:func:`_continue_pending`), so that another pool
     process claims the next batch while this one works.
 
@@ -698,6 +732,7 @@ def run_detection_batch(*, job_id: str, limit: int = 1) -> BatchOutcome:
     """
     coalescing = limit > 1 and bool(_setting("CRT_DETECTION_COALESCE", True))
     if coalescing:  # before the claim below, so that every job committed before this is seen (notify_job)
+        _linger(limit)
         clear_wakeup()
     done = _done_log(job_id)
     if done is not None:

@@ -166,3 +166,51 @@ def test_the_wake_up_message_is_never_acknowledged_by_the_consumers_fast_path(se
     services.clear_wakeup()
     assert not fastpath.holds_wakeup(waking.job_id)
     fastpath.clear()
+
+
+def test_a_wake_up_lingers_so_that_writes_of_its_window_join_its_batch(settings, user, empty_queue):
+    import threading
+
+    from django.db import connection
+
+    settings.CRT_DETECTION_MODE = "async"
+    settings.CRT_DETECTION_LINGER_MS = 1500
+    first = new_job(user)
+
+    def later_write():
+        new_job(user, "I live in Oslo.", thread="u")
+        connection.close()
+
+    writer = threading.Timer(0.3, later_write)
+    writer.start()
+    outcome = services.run_detection_batch(job_id=first.job_id, limit=16)
+    writer.join()
+
+    assert outcome.status == "ran" and len(outcome.logs) == 2  # the job written 0.3 s later rode along
+    assert DetectionJob.objects.filter(status=JobStatus.DONE).count() == 2
+    assert services.queue_depth() == 1  # the first job's wake-up only: the second coalesced into it
+
+
+def test_no_linger_for_a_backlog_an_old_job_or_a_zero_window(settings, user, empty_queue):
+    settings.CRT_DETECTION_MODE = "off"
+    settings.CRT_DETECTION_LINGER_MS = 5000
+    jobs = [new_job(user, f"I have {n} cats.", thread=f"t{n}") for n in range(1, 4)]
+
+    assert services._linger(limit=3) == 0.0  # a full batch is waiting
+    for job in jobs:
+        age(job, created_at=6)
+    assert services._linger(limit=16) == 0.0  # the oldest waited long enough
+    settings.CRT_DETECTION_LINGER_MS = 0
+    assert services._linger(limit=16) == 0.0
+    DetectionJob.objects.all().delete()
+    settings.CRT_DETECTION_LINGER_MS = 5000
+    assert services._linger(limit=16) == 0.0  # nothing pending
+
+
+def test_linger_waits_out_the_rest_of_the_window_of_the_oldest_pending_job(settings, user, empty_queue):
+    settings.CRT_DETECTION_MODE = "off"
+    settings.CRT_DETECTION_LINGER_MS = 1000
+    job = new_job(user)
+    age(job, created_at=0.6)
+    waited = services._linger(limit=16)
+    assert 0.2 < waited <= 0.4 + 0.05
