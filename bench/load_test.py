@@ -21,8 +21,10 @@ turn (so they share the same background load), with locust headless (``bench/loc
 statements and questions, think time 1–3 s) for ``--step-seconds`` and statistics reset after the
 ramp-up. A mode stops stepping once its p95 exceeds ``--p95-limit-ms`` (100 ms) or a request fails
 (``--no-stop`` runs every step). Reports
-per step: request rate, p50/p95/p99, failures; for ``async`` also the write → ledger latency of the
-step's messages (share within 1, 2, 5 s; after the queue drained) and the detection jobs per second.
+per step: request rate, p50/p95/p99, failures, the CPU cores each process role used during the step
+(``stack.CpuMeter``: web, each worker, postgres, redis, locust); for ``async`` also the write → ledger
+latency of the step's messages (share within 1, 2, 5 s; after the queue drained) and the detection
+jobs per second.
 
 Usage::
 
@@ -129,8 +131,10 @@ def run_locust(url: str, users: int, run_tag: str, tokens: Path) -> dict:
     scraper = threading.Timer(args.step_seconds / 2, lambda: scraped.update(scrape_metrics(url)))
     started = time.time()
     scraper.start()
+    meter = stack.CpuMeter().start()
     result = subprocess.run(argv, cwd=stack.ROOT, env=env, capture_output=True, text=True,
                             timeout=args.step_seconds + 120)
+    cpu_cores = meter.stop()
     ended = time.time()
     scraper.join()
     stats_path = Path(f"{prefix}_stats.csv")
@@ -144,7 +148,7 @@ def run_locust(url: str, users: int, run_tag: str, tokens: Path) -> dict:
         "rps": round(int(total["Request Count"]) / measured_s, 1),
         "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]), "p99_ms": float(total["99%"]),
         "started": started, "ended": ended, "load_average": round(os.getloadavg()[0], 2),
-        "metrics_mid_step": scraped,
+        "metrics_mid_step": scraped, "cpu_cores": cpu_cores,
     }
 
 
@@ -238,7 +242,9 @@ class ModeStack:
               + (f"  | write->ledger within 1/2/5 s: {step['detection']['within_1s']:.1%} / "
                  f"{step['detection']['within_2s']:.1%} / {step['detection']['within_5s']:.1%}, "
                  f"p95 {step['detection']['e2e_p95_s']} s, {step['detection']['jobs_per_s_during_step']} jobs/s"
-                 if self.detecting else ""), flush=True)
+                 if self.detecting else "")
+              + "\n      CPU cores used: " + ", ".join(f"{role} {cores:.2f}" for role, cores in step["cpu_cores"].items()),
+              flush=True)
         return step
 
     def stop(self) -> None:

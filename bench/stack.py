@@ -117,6 +117,81 @@ def start_worker(env: dict, log_dir: Path, name: str, concurrency: int = 2, torc
     return proc
 
 
+#: Process roles of :class:`CpuMeter`, matched in this order against a process's command line.
+CPU_ROLES = (("web", "gunicorn"), ("worker", "celery"), ("postgres", "postgres"), ("redis", "redis-server"),
+             ("locust", "locust"))
+
+
+class CpuMeter:
+    """CPU time used by each process role (web, worker, postgres, redis, locust, other) while it runs.
+
+    A thread samples every process's user + system time each ``interval`` seconds (psutil) and adds
+    each process's increase since its previous sample to its role, so that processes which start
+    during the measurement count from their start, and processes which exit lose at most one
+    interval. :meth:`stop` returns ``{role: cores}`` (CPU seconds / wall seconds; 2.0 = both cores
+    of this machine busy). Roles come from the command line (:data:`CPU_ROLES`); a Celery worker's
+    role is ``worker:<hostname>``, so two workers are told apart.
+    """
+
+    def __init__(self, interval: float = 1.0):
+        import threading  # noqa: PLC0415
+
+        self.interval, self._seen, self._used = interval, {}, {}
+        self._started_sampling, self._began = False, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _role(cmdline: list[str]) -> str:
+        text = " ".join(cmdline)
+        for role, needle in CPU_ROLES:
+            if needle in text:
+                if role == "worker" and "--hostname" in cmdline:
+                    return "worker:" + cmdline[cmdline.index("--hostname") + 1].split("@")[0]
+                return role
+        return "other"
+
+    def _sample(self) -> None:
+        import psutil  # noqa: PLC0415 - a locust dependency, pinned in requirements.txt
+
+        for proc in psutil.process_iter(["cmdline", "cpu_times"]):
+            times = proc.info["cpu_times"]
+            try:
+                key = (proc.pid, proc.create_time())
+            except psutil.Error:  # exited meanwhile
+                continue
+            if times is None:
+                continue
+            total = times.user + times.system
+            if key not in self._seen:
+                self._seen[key] = (self._role(proc.info["cmdline"] or []), total if self._started_sampling else 0.0)
+            role, before = self._seen[key]
+            self._used[role] = self._used.get(role, 0.0) + (total - before)
+            self._seen[key] = (role, total)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def start(self) -> "CpuMeter":
+        """Take the baseline sample (processes alive now count from here) and start sampling."""
+        self._started_sampling = True
+        self._sample()
+        self._used.clear()
+        self._started_sampling = False
+        self._began = time.monotonic()
+        self._thread.start()
+        return self
+
+    def stop(self) -> dict[str, float]:
+        """Stop sampling; ``{role: cores used}``, rounded to 0.01, busiest first."""
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        wall = max(time.monotonic() - self._began, 1e-9)
+        return {role: round(used / wall, 2) for role, used in sorted(self._used.items(), key=lambda kv: -kv[1])}
+
+
 def percentile(values: list[float], q: float) -> float:
     """The ``q`` quantile (0..1) by linear interpolation (numpy's default); NaN for no values."""
     import numpy as np  # noqa: PLC0415

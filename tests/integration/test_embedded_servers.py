@@ -90,3 +90,37 @@ def test_a_new_process_restarts_stopped_servers_with_the_data_kept(var_dir):
     finally:
         again.kill()
         again.wait()
+
+
+REDIS_ONLY = """
+import sys, time
+sys.path.insert(0, {root!r})
+from crtproject import embedded
+embedded.AOF_COMPACT_BYTES = {compact}
+url = embedded.ensure_redis()
+import redis
+client = redis.Redis(unix_socket_path=url[len("redis+socket://"):])
+for n in range({writes}):
+    client.lpush("churn", "x" * 200)
+    client.rpop("churn")
+time.sleep(1.5)  # appendfsync everysec
+print(embedded.status()["redis_pid"], flush=True)
+"""
+
+
+def test_a_restarted_redis_compacts_an_append_only_file_grown_by_earlier_runs(var_dir):
+    env = {**os.environ, "CRT_VAR_DIR": str(var_dir), "CRT_EMBEDDED_GRACE_S": "1"}
+    aof = var_dir / "redis" / "appendonly.aof"
+
+    def run(compact: int, writes: int) -> None:
+        subprocess.run([sys.executable, "-c", REDIS_ONLY.format(root=str(ROOT), compact=compact, writes=writes)],
+                       env=env, check=True, capture_output=True, text=True, timeout=120)
+        deadline = time.monotonic() + 30  # the reaper stops the server once its last client is gone
+        while time.monotonic() < deadline and status(var_dir)["redis_pid"]:
+            time.sleep(0.5)
+
+    run(compact=2**40, writes=2000)  # churn: ~4,000 commands, nothing left in the data
+    grown = aof.stat().st_size
+    assert grown > 400_000
+    run(compact=100_000, writes=0)  # the next start finds it above the threshold
+    assert aof.stat().st_size < grown / 10
