@@ -120,20 +120,21 @@ def warm_up(url: str, token: str, thread: str, requests_n: int = 20) -> None:
         list(pool.map(one, range(requests_n)))
 
 
-def run_locust(url: str, users: int, run_tag: str, tokens: Path) -> dict:
+def run_locust(url: str, users: int, run_tag: str, tokens: Path, seconds: int | None = None) -> dict:
+    seconds = seconds or args.step_seconds
     prefix = LOG_DIR / run_tag
     spawn_rate = max(10, users // 2)
     argv = [sys.executable, "-m", "locust", "-f", str(stack.ROOT / "bench" / "locustfile.py"), "--headless",
-            "--host", url, "-u", str(users), "-r", str(spawn_rate), "-t", f"{args.step_seconds}s", "--reset-stats",
+            "--host", url, "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--reset-stats",
             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"]
     env = {**ENV, "CRT_BENCH_TOKENS": str(tokens), "CRT_BENCH_RUN": run_tag}
     scraped: dict[str, float] = {}
-    scraper = threading.Timer(args.step_seconds / 2, lambda: scraped.update(scrape_metrics(url)))
+    scraper = threading.Timer(seconds / 2, lambda: scraped.update(scrape_metrics(url)))
     started = time.time()
     scraper.start()
     meter = stack.CpuMeter().start()
     result = subprocess.run(argv, cwd=stack.ROOT, env=env, capture_output=True, text=True,
-                            timeout=args.step_seconds + 120)
+                            timeout=seconds + 120)
     cpu_cores = meter.stop()
     ended = time.time()
     scraper.join()
@@ -142,7 +143,7 @@ def run_locust(url: str, users: int, run_tag: str, tokens: Path) -> dict:
         raise RuntimeError(f"locust wrote no statistics (exit {result.returncode}):\n{result.stderr[-3000:]}")
     rows = {row["Name"]: row for row in csv.DictReader(stats_path.open())}
     total = rows["Aggregated"]
-    measured_s = args.step_seconds - users / spawn_rate  # statistics were reset after the ramp-up
+    measured_s = seconds - users / spawn_rate  # statistics were reset after the ramp-up
     return {
         "users": users, "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
         "rps": round(int(total["Request Count"]) / measured_s, 1),

@@ -306,9 +306,11 @@ def _linger(limit: int) -> float:
         return 0.0
     job_table = DetectionJob._meta.db_table
     try:
-        with connection.cursor() as cursor:  # the database's clock: the same as created_at's
+        # created_at comes from the writing web process's clock: a skew against the database's
+        # only shortens the wait or caps it at the window, never lengthens it.
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT EXTRACT(EPOCH FROM now() - min(created_at)), count(*) FROM "  # model table only
+                f"SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), count(*) FROM "  # model table only
                 f"(SELECT created_at FROM {job_table} WHERE status = %s AND attempts = 0 "
                 f"ORDER BY created_at LIMIT %s) AS oldest", [JobStatus.PENDING.value, limit])
             age_s, pending = cursor.fetchone()
@@ -731,14 +733,15 @@ def run_detection_batch(*, job_id: str, limit: int = 1) -> BatchOutcome:
     :class:`DeadJobError`, and the errors of a solo run (the task retries the transient ones).
     """
     coalescing = limit > 1 and bool(_setting("CRT_DETECTION_COALESCE", True))
+    done = _done_log(job_id)
+    if done is not None:
+        if coalescing:  # this message may be the queued wake-up: pass its duty on
+            clear_wakeup()
+            _continue_pending(limit)
+        return BatchOutcome("done", *done)
     if coalescing:  # before the claim below, so that every job committed before this is seen (notify_job)
         _linger(limit)
         clear_wakeup()
-    done = _done_log(job_id)
-    if done is not None:
-        if coalescing:
-            _continue_pending(limit)
-        return BatchOutcome("done", *done)
     status, job, claimed, orphans = _claim_batch(job_id, max(1, limit))
     if status == "done":
         if coalescing:
