@@ -215,8 +215,9 @@ CRT_DETECTION_COALESCE = env.bool("CRT_DETECTION_COALESCE", default=True)
 CRT_WAKEUP_TTL_MS = env.int("CRT_WAKEUP_TTL_MS", default=1000)
 #: Gathering window of a coalescing task, ms (detection.services._linger): a wake-up waits until the
 #: oldest pending job is this old before it claims, so that light traffic is claimed in batches.
-#: 500: half the worker's CPU of 0 at 25 and 50 load-test users, write → ledger p95 0.6-0.7 s
-#: (docs/BENCHMARKS.md, session 5). Keep it below CRT_WAKEUP_TTL_MS; 0 claims at once.
+#: 500: the worker used half the CPU it used with 0 at 25 and 50 load-test users, for a write →
+#: ledger p95 of 0.6-0.9 s (docs/BENCHMARKS.md, session 5). Keep it below CRT_WAKEUP_TTL_MS; 0
+#: claims at once.
 CRT_DETECTION_LINGER_MS = env.int("CRT_DETECTION_LINGER_MS", default=500)
 CELERY_BEAT_SCHEDULE = {
     "detection-outbox-sweep": {"task": "detection.republish_stale_jobs", "schedule": CRT_OUTBOX_SWEEP_S},
