@@ -52,7 +52,7 @@ import stack  # noqa: E402 - sets the environment before Django is imported
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--modes", default="off,async,sync",
-                    help="comma-separated: off, async, async-old, sync (default off,async,sync)")
+                    help="comma-separated: off, async, async-old, async-NAME (see --variant), sync (default off,async,sync)")
 parser.add_argument("--variant", action="append", default=[], metavar="NAME:KEY=VALUE[,KEY=VALUE]",
                     help="settings of mode async-NAME (repeatable), e.g. linger500:CRT_DETECTION_LINGER_MS=500")
 parser.add_argument("--worker-nice", type=int, default=10, help="nice value of the async worker (Procfile: 10)")
