@@ -120,8 +120,8 @@ def warm_up(url: str, token: str, thread: str, requests_n: int = 20) -> None:
         list(pool.map(one, range(requests_n)))
 
 
-def run_locust(url: str, users: int, run_tag: str, tokens: Path, seconds: int | None = None) -> dict:
-    seconds = seconds or args.step_seconds
+def run_locust(url: str, users: int, run_tag: str, tokens: Path) -> dict:
+    seconds = args.step_seconds
     prefix = LOG_DIR / run_tag
     spawn_rate = max(10, users // 2)
     argv = [sys.executable, "-m", "locust", "-f", str(stack.ROOT / "bench" / "locustfile.py"), "--headless",
